@@ -1,0 +1,174 @@
+"""The ``tpgraph`` command: a thin layer over plain functions (build, validate, check, query)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from tpgraph.loader import DataError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _paths(args: argparse.Namespace):
+    from tpgraph.paths import ProjectPaths, default_paths
+
+    return ProjectPaths(Path(args.root)) if args.root else default_paths()
+
+
+def _report_problems(err: DataError) -> int:
+    for problem in err.problems:
+        print(problem, file=sys.stderr)
+    count = len(err.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from tpgraph.build import build
+
+    paths = _paths(args)
+    try:
+        result = build(paths, Path(args.out) if args.out else None)
+    except DataError as err:
+        return _report_problems(err)
+    records = ", ".join(f"{n} {t}" for t, n in result.records.items() if n)
+    print(f"built {result.out_dir}: {result.quads} quads in {result.graphs} named graphs "
+          f"({result.derived} derived), records: {records}")
+    print(f"build id {result.build_id}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from tpgraph.loader import load
+    from tpgraph.validate import validate_loaded
+
+    paths = _paths(args)
+    try:
+        loaded = load(paths.data, paths.ontology)
+        validate_loaded(loaded, paths.shapes)
+    except DataError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"invalid: {len(err.problems)} problem(s)", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"valid: {len(loaded.records)} records, {sum(1 for _ in loaded.dataset.quads())} quads")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from tpgraph.build import owl_graph
+    from tpgraph.infer import infer
+    from tpgraph.loader import load
+    from tpgraph.profile import ProfileCheckError, check_owl2_dl
+    from tpgraph.reasoner import ReasonerError, check_dataset
+
+    paths = _paths(args)
+    try:
+        loaded = load(paths.data, paths.ontology)
+    except DataError as err:
+        return _report_problems(err)
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="tpgraph-check-") as tmp:
+        owl_path = Path(tmp) / "tpgraph.owl"
+        owl_graph(loaded.dataset, include_derived=False).serialize(owl_path, format="xml", encoding="utf-8")
+        try:
+            violations = check_owl2_dl(owl_path)
+        except ProfileCheckError as err:
+            print(f"OWL 2 DL profile check could not run: {err}", file=sys.stderr)
+            return EXIT_FAILED
+    if violations:
+        failed = True
+        print(f"OWL 2 DL profile: {len(violations)} violation(s)")
+        for line in violations:
+            print(f"  {line}")
+    else:
+        print("OWL 2 DL profile: no violations")
+    infer(loaded.dataset)
+    try:
+        result = check_dataset(loaded.dataset)
+    except ReasonerError as err:
+        print(f"HermiT could not run: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    if result.consistent:
+        print("HermiT: ontology and data are consistent")
+    else:
+        failed = True
+        print(f"HermiT: INCONSISTENT; smallest clashing set of records ({result.reasoner_calls} reasoner runs):")
+        for key in result.clash:
+            entry = loaded.records.get(tuple(key.split("/", 1)))  # type: ignore[arg-type]
+            where = f" ({entry.location})" if entry else ""
+            print(f"  {key}{where}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from tpgraph.results import table
+    from tpgraph.store import OxigraphStore, QueryError, SelectResult
+
+    paths = _paths(args)
+    query_path = Path(args.query)
+    if not query_path.is_file():
+        named = paths.queries / f"{args.query}.rq"
+        if not named.is_file():
+            print(f"no query file {args.query!r} (and no {named})", file=sys.stderr)
+            return EXIT_USAGE
+        query_path = named
+    dist = Path(args.dist) if args.dist else paths.dist
+    try:
+        store = OxigraphStore.from_dist(dist)
+    except FileNotFoundError as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILED
+    text = query_path.read_text(encoding="utf-8")
+    media = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
+    try:
+        if args.format == "table":
+            answer = store.run(text)
+            if isinstance(answer, SelectResult):
+                sys.stdout.write(table(answer))
+            elif isinstance(answer, bool):
+                print("true" if answer else "false")
+            else:
+                sys.stdout.write(store.serialized(text, "application/n-triples").decode("utf-8"))
+        else:
+            sys.stdout.write(store.serialized(text, media[args.format]).decode("utf-8"))
+    except QueryError as err:
+        print(f"{query_path}: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="tpgraph", description="Build, check and query the tpgraph knowledge graph.")
+    top.add_argument("--root", help="project folder holding ontology/, data/ and dist/ (default: this checkout)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="load, validate, infer and write dist/ atomically")
+    p.add_argument("--out", help="output folder (default: dist/)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check the data files and SHACL shapes; non-zero exit on any problem")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("check", help="OWL 2 DL profile and HermiT consistency of ontology + data")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("query", help="run a SPARQL query file against the built dataset")
+    p.add_argument("query", help="a .rq file, or the name of a query in queries/")
+    p.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
+    p.add_argument("--dist", help="built dataset folder (default: dist/)")
+    p.set_defaults(func=cmd_query)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

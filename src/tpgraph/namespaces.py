@@ -1,0 +1,142 @@
+"""The tpgraph namespaces: one place that names every IRI base and vocabulary term.
+
+`TP` is a closed `DefinedNamespace` (``_fail = True``), so a misspelt term raises instead of minting an IRI
+that the ontology does not declare; a test keeps its term list equal to the terms of
+``ontology/tpgraph.ttl``.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+VOCAB_IRI = "https://w3id.org/tpgraph/vocab"
+ID_BASE = "https://w3id.org/tpgraph/id/"
+GRAPH_BASE = "https://w3id.org/tpgraph/graph/"
+
+ID = Namespace(ID_BASE)
+GRAPH = Namespace(GRAPH_BASE)
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+
+ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
+PROVENANCE_GRAPH = URIRef(GRAPH_BASE + "provenance")
+
+
+class TP(DefinedNamespace):
+    """Terms of the tpgraph vocabulary (``ontology/tpgraph.ttl``)."""
+
+    _fail = True
+    _NS = Namespace(VOCAB_IRI + "#")
+
+    Action: URIRef
+    AnatomicalStructure: URIRef
+    Antagonism: URIRef
+    AnteriorView: URIRef
+    AttachmentSite: URIRef
+    Bilateral: URIRef
+    BodyRegion: URIRef
+    ClaimGraph: URIRef
+    Condition: URIRef
+    Contralateral: URIRef
+    Essential: URIRef
+    Etymon: URIRef
+    EvidenceLevel: URIRef
+    FunctionalMovement: URIRef
+    Ipsilateral: URIRef
+    Joint: URIRef
+    LateralView: URIRef
+    Laterality: URIRef
+    Midline: URIRef
+    Muscle: URIRef
+    MuscleGroup: URIRef
+    Nerve: URIRef
+    PerpetuatingFactor: URIRef
+    PosteriorView: URIRef
+    Precaution: URIRef
+    ReferralPattern: URIRef
+    ReferralZone: URIRef
+    SelfCareAdvice: URIRef
+    Source: URIRef
+    SourceStated: URIRef
+    Spillover: URIRef
+    SpinalNerveRoot: URIRef
+    Symptom: URIRef
+    Technique: URIRef
+    TechniqueAssessment: URIRef
+    TriggerPoint: URIRef
+    Unverified: URIRef
+    View: URIRef
+    ZoneIntensity: URIRef
+    absentInPercent: URIRef
+    accessed: URIRef
+    antagonisticMuscle: URIRef
+    arisesFromRoot: URIRef
+    assessesTechnique: URIRef
+    associatedStructureOf: URIRef
+    bilateralContractureSign: URIRef
+    broader: URIRef
+    claimsAbout: URIRef
+    coversRegion: URIRef
+    derivedFrom: URIRef
+    description: URIRef
+    disclaimer: URIRef
+    edition: URIRef
+    etymonMeaning: URIRef
+    etymonWord: URIRef
+    extentMaxCm: URIRef
+    extentMinCm: URIRef
+    hasAction: URIRef
+    hasAntagonism: URIRef
+    hasAntagonist: URIRef
+    hasAssociatedStructure: URIRef
+    hasDifferentialDiagnosis: URIRef
+    hasEtymon: URIRef
+    hasEvidence: URIRef
+    hasFunctionalMovement: URIRef
+    hasIndication: URIRef
+    hasInsertion: URIRef
+    hasIntensity: URIRef
+    hasLaterality: URIRef
+    hasMember: URIRef
+    hasOrigin: URIRef
+    hasPerpetuatingFactor: URIRef
+    hasPrecaution: URIRef
+    hasReferralPattern: URIRef
+    hasReverseAction: URIRef
+    hasSelfCareAdvice: URIRef
+    hasTechniqueAssessment: URIRef
+    hasTriggerPoint: URIRef
+    hasZone: URIRef
+    inView: URIRef
+    innervatedBy: URIRef
+    innervatedByRoot: URIRef
+    innervates: URIRef
+    memberOf: URIRef
+    nextRoot: URIRef
+    note: URIRef
+    opposedAction: URIRef
+    partOfRegion: URIRef
+    redFlag: URIRef
+    refersPainTo: URIRef
+    refersToRegion: URIRef
+    rootOrdinal: URIRef
+    siteDescription: URIRef
+    suitable: URIRef
+    targetsStructure: URIRef
+    triggerPointIn: URIRef
+    url: URIRef
+    withinRegion: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "tp": VOCAB_IRI + "#",
+    "id": ID_BASE,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "obo": "http://purl.obolibrary.org/obo/",
+}
+"""Prefixes used when serialising and offered to queries."""
