@@ -181,6 +181,11 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     return " — did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
 
 
+def _a(noun: str) -> str:
+    """The noun with its indefinite article, for messages."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
 def slugify(text: str) -> str:
     """A readable slug for a derived IRI fragment (``gluteus maximus`` → ``gluteus-maximus``)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -606,7 +611,7 @@ class Loader:
     # -- references --------------------------------------------------------------------------------------
     def resolve(self, value: Any, targets: tuple[str, ...], loc: Location, key: str) -> RecordEntry | None:
         """Find the record a reference names, or say precisely why it cannot be found."""
-        wanted = " or ".join(targets)
+        wanted = " or ".join(RECORD_TYPES[t].noun for t in targets)
         if not isinstance(value, str):
             self.problem(loc, f"'{key}' must name a {wanted} by its id, got {value!r}")
             return None
@@ -615,7 +620,7 @@ class Loader:
         if "/" in value:
             prefix, _, slug = value.partition("/")
             if prefix not in targets:
-                self.problem(loc, f"'{key}' takes a {wanted}, not a {prefix}")
+                self.problem(loc, f"'{key}' takes {_a(wanted)}, not {_a(RECORD_TYPES[prefix].noun) if prefix in RECORD_TYPES else repr(prefix)}")
                 return None
             types = (prefix,)
         if not SLUG.match(slug):
@@ -637,7 +642,7 @@ class Loader:
             return None
         elsewhere = [t for t in RECORD_TYPES if (t, slug) in self.records]
         if elsewhere:
-            self.problem(loc, f"'{slug}' is a {elsewhere[0]}, but '{key}' takes a {wanted}")
+            self.problem(loc, f"'{slug}' is {_a(RECORD_TYPES[elsewhere[0]].noun)}, but '{key}' takes {_a(wanted)}")
         else:
             self.problem(loc, f"no {wanted} with id '{slug}'{suggest(slug, self.slugs(types))}")
         return None

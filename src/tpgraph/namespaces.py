@@ -140,3 +140,13 @@ PREFIXES: dict[str, str] = {
     "obo": "http://purl.obolibrary.org/obo/",
 }
 """Prefixes used when serialising and offered to queries."""
+
+RECORD_TYPE_NAMES = (
+    "muscle", "group", "joint", "landmark", "nerve", "root", "region", "action", "movement", "symptom",
+    "factor", "condition", "advice", "technique", "source",
+)
+"""Record types, which are also IRI path segments; ``schema.RECORD_TYPES`` is tested to match."""
+
+QUERY_PREFIXES: dict[str, str] = {**PREFIXES, **{name: f"{ID_BASE}{name}/" for name in RECORD_TYPE_NAMES}}
+"""Prefixes every query may use without declaring them: the standard ones plus one per record type, so
+``muscle:psoas-major``, ``root:l2`` and ``region:groin`` name records directly."""

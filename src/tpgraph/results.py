@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from tpgraph.namespaces import PREFIXES
+from tpgraph.namespaces import QUERY_PREFIXES
 from tpgraph.store import SelectResult, Term
 
 FORMATS = ("table", "json", "csv", "tsv")
@@ -19,7 +19,7 @@ def compact(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        for prefix, iri in sorted(QUERY_PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if term.value.startswith(iri):
                 return f"{prefix}:{term.value[len(iri):]}"
         return f"<{term.value}>"

@@ -78,6 +78,7 @@ class RecordType:
     name: str
     plural: str
     rdf_class: URIRef
+    noun: str
     core: tuple[Field, ...] = ()
     facts: tuple[Field, ...] = ()
     sourced: bool = True
@@ -225,58 +226,37 @@ MUSCLE_FACTS: tuple[Field, ...] = (
 RECORD_TYPES: dict[str, RecordType] = {
     t.name: t
     for t in (
-        RecordType("muscle", "muscles", TP.Muscle, facts=MUSCLE_FACTS),
-        RecordType("group", "groups", TP.MuscleGroup, facts=MUSCLE_FACTS),
-        RecordType("joint", "joints", TP.Joint),
-        RecordType("landmark", "landmarks", TP.AttachmentSite),
-        RecordType(
-            "nerve",
-            "nerves",
-            TP.Nerve,
+        RecordType("muscle", "muscles", TP.Muscle, "muscle", facts=MUSCLE_FACTS),
+        RecordType("group", "groups", TP.MuscleGroup, "muscle group", facts=MUSCLE_FACTS),
+        RecordType("joint", "joints", TP.Joint, "joint"),
+        RecordType("landmark", "landmarks", TP.AttachmentSite, "attachment site"),
+        RecordType("nerve", "nerves", TP.Nerve, "nerve",
             facts=(Field("roots", TP.arisesFromRoot, Kind.REF, many=True, targets=("root",)),),
         ),
-        RecordType(
-            "root",
-            "roots",
-            TP.SpinalNerveRoot,
+        RecordType("root", "roots", TP.SpinalNerveRoot, "spinal nerve root",
             core=(Field("ordinal", TP.rootOrdinal, Kind.INTEGER, required=True),),
         ),
-        RecordType(
-            "region",
-            "regions",
-            TP.BodyRegion,
+        RecordType("region", "regions", TP.BodyRegion, "body region",
             core=(
                 Field("part_of", TP.partOfRegion, Kind.REF, many=True, targets=("region",)),
                 Field("view", TP.inView, Kind.ENUM, choices=VIEWS, help="leaf regions only"),
             ),
         ),
-        RecordType("action", "actions", TP.Action),
-        RecordType("movement", "movements", TP.FunctionalMovement),
-        RecordType("symptom", "symptoms", TP.Symptom),
-        RecordType(
-            "factor",
-            "factors",
-            TP.PerpetuatingFactor,
+        RecordType("action", "actions", TP.Action, "action"),
+        RecordType("movement", "movements", TP.FunctionalMovement, "functional movement"),
+        RecordType("symptom", "symptoms", TP.Symptom, "symptom or sign"),
+        RecordType("factor", "factors", TP.PerpetuatingFactor, "perpetuating factor",
             core=(Field("broader", TP.broader, Kind.REF, many=True, targets=("factor",)),),
         ),
-        RecordType(
-            "condition",
-            "conditions",
-            TP.Condition,
+        RecordType("condition", "conditions", TP.Condition, "condition",
             core=(Field("broader", TP.broader, Kind.REF, many=True, targets=("condition",)),),
             facts=(Field("red_flag", TP.redFlag, Kind.BOOLEAN),),
         ),
-        RecordType(
-            "advice",
-            "advice",
-            TP.SelfCareAdvice,
+        RecordType("advice", "advice", TP.SelfCareAdvice, "self-care advice",
             core=(Field("targets", TP.targetsStructure, Kind.REF, many=True, targets=STRUCTURES),),
         ),
-        RecordType("technique", "techniques", TP.Technique),
-        RecordType(
-            "source",
-            "sources",
-            TP.Source,
+        RecordType("technique", "techniques", TP.Technique, "technique"),
+        RecordType("source", "sources", TP.Source, "source",
             sourced=False,
             core=(
                 Field("title", DCTERMS.title, Kind.TEXT, required=True),

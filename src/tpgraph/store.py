@@ -14,7 +14,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from tpgraph.namespaces import PREFIXES
+from tpgraph.namespaces import QUERY_PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -79,7 +79,7 @@ class OxigraphStore:
             return self._store.query(
                 query,
                 use_default_graph_as_union=True,
-                prefixes=PREFIXES,
+                prefixes=QUERY_PREFIXES,
                 substitutions=substitutions or None,
             )
         except SyntaxError as err:

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real sources built once per session, and throw-away copies of the project to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tpgraph.build import BuildResult, build
+from tpgraph.paths import ProjectPaths
+from tpgraph.store import OxigraphStore
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def copy_project(target: Path, extra_files: dict[str, Path] | None = None) -> ProjectPaths:
+    """A copy of ontology/ and data/ under ``target``, with extra data files dropped into data/extra/."""
+    shutil.copytree(REPO / "ontology", target / "ontology")
+    shutil.copytree(REPO / "data", target / "data")
+    if extra_files:
+        (target / "data" / "extra").mkdir()
+        for name, source in extra_files.items():
+            shutil.copy(source, target / "data" / "extra" / name)
+    return ProjectPaths(target)
+
+
+@pytest.fixture(scope="session")
+def repo_paths() -> ProjectPaths:
+    return ProjectPaths(REPO)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, repo_paths: ProjectPaths) -> BuildResult:
+    """The real sources, built once into a temporary dist/."""
+    return build(repo_paths, tmp_path_factory.mktemp("build") / "dist")
+
+
+@pytest.fixture(scope="session")
+def store(built: BuildResult) -> OxigraphStore:
+    return OxigraphStore.from_dist(built.out_dir)
