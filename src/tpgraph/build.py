@@ -16,21 +16,22 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL
 
-from tpgraph.infer import infer
+from tpgraph.infer import DERIVED_SUFFIX, infer
 from tpgraph.loader import LoadedData, load
-from tpgraph.namespaces import ONTOLOGY_GRAPH, PREFIXES, TP, VOCAB_IRI
+from tpgraph.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, TP, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
 from tpgraph.schema import RECORD_TYPES
 from tpgraph.validate import validate_loaded
 
 VOID = Namespace("http://rdfs.org/ns/void#")
-DATASET_IRI = URIRef("https://w3id.org/tpgraph/dataset")
-RELEASE_ONTOLOGY_IRI = URIRef("https://w3id.org/tpgraph/tpgraph.owl")
-DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+DATASET_IRI = "https://w3id.org/tpgraph/dataset"
+RELEASE_ONTOLOGY_IRI = "https://w3id.org/tpgraph/tpgraph.owl"
+DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 OUTPUTS = (
     "tpgraph.nq",
@@ -61,9 +62,9 @@ def canonical_nquads(dataset: Dataset) -> str:
     for graph in dataset.graphs():
         if not isinstance(graph.identifier, URIRef) or len(graph) == 0:
             continue
-        if graph.identifier == URIRef("urn:x-rdflib:default"):
+        if not str(graph.identifier).startswith(GRAPH_BASE):
             continue
-        canonical = to_canonical_graph(graph) if any(_has_bnode(t) for t in graph) else graph
+        canonical = to_canonical_graph(graph) if any(isinstance(t, BNode) for triple in graph for t in triple) else graph
         name = graph.identifier.n3()
         for line in canonical.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
             if line.strip():
@@ -71,71 +72,71 @@ def canonical_nquads(dataset: Dataset) -> str:
     return "".join(line + "\n" for line in sorted(lines))
 
 
-def _has_bnode(triple: tuple) -> bool:
-    return any(type(term).__name__ == "BNode" for term in triple)
+def parse_nquads(nquads: str) -> list[ox.Quad]:
+    """Quads in the (sorted) order of the text, so every serialisation of them is deterministic."""
+    return list(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 
-def dataset_from_nquads(text: str) -> Dataset:
-    dataset = Dataset()
-    dataset.parse(data=text, format="nquads")
-    return dataset
+def _lit(text: str, lang: str | None = None) -> ox.Literal:
+    return ox.Literal(text, language=lang) if lang else ox.Literal(text)
 
 
-def bind_prefixes(graph: Graph | Dataset) -> None:
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, iri, override=True, replace=True)
-    graph.bind("void", str(VOID))
-
-
-def owl_graph(dataset: Dataset, include_derived: bool) -> Graph:
+def owl_triples(quads: list[ox.Quad], include_derived: bool) -> list[ox.Triple]:
     """One graph for Protégé/owlready2: ontology + records (+ derived), under a release ontology header."""
-    merged = Graph()
-    bind_prefixes(merged)
-    vocab = URIRef(VOCAB_IRI)
-    for graph in dataset.graphs():
-        ident = str(graph.identifier)
-        if not ident.startswith("https://w3id.org/tpgraph/graph/"):
+    vocab = ox.NamedNode(VOCAB_IRI)
+    release = ox.NamedNode(RELEASE_ONTOLOGY_IRI)
+    triples: set[ox.Triple] = set()
+    copied = (str(DCTERMS.description), str(DCTERMS.creator), str(OWL.versionInfo), str(RDFS.comment))
+    for quad in quads:
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(GRAPH_BASE):
             continue
-        if ident.endswith("/derived") and not include_derived:
+        if graph.value.endswith(DERIVED_SUFFIX) and not include_derived:
             continue
-        for s, p, o in graph:
-            if s == vocab:
-                continue  # the vocabulary header is replaced by the release header below
-            merged.add((s, p, o))
-    merged.add((RELEASE_ONTOLOGY_IRI, RDF.type, OWL.Ontology))
-    merged.add((RELEASE_ONTOLOGY_IRI, DCTERMS.title, Literal(
-        "tpgraph: myofascial trigger points" + (" (with build-time inferences)" if include_derived else ""), lang="en")))
-    merged.add((RELEASE_ONTOLOGY_IRI, DCTERMS.license, DATA_LICENSE))
-    for p in (DCTERMS.description, DCTERMS.creator, OWL.versionInfo, RDFS.comment):
-        for o in dataset.graph(ONTOLOGY_GRAPH).objects(vocab, p):
-            merged.add((RELEASE_ONTOLOGY_IRI, p, o))
-    return merged
+        if quad.subject == vocab:
+            if quad.predicate.value in copied:
+                triples.add(ox.Triple(release, quad.predicate, quad.object))
+            continue  # the vocabulary header is replaced by the release header
+        triples.add(quad.triple)
+    title = "tpgraph: myofascial trigger points" + (" (with build-time inferences)" if include_derived else "")
+    triples |= {
+        ox.Triple(release, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Ontology))),
+        ox.Triple(release, ox.NamedNode(str(DCTERMS.title)), _lit(title, "en")),
+        ox.Triple(release, ox.NamedNode(str(DCTERMS.license)), ox.NamedNode(DATA_LICENSE)),
+    }
+    return sorted(triples, key=str)
 
 
-def void_graph(dataset: Dataset, build_id: str, total: int) -> Graph:
+def void_triples(quads: list[ox.Quad], build_id: str) -> list[ox.Triple]:
     """A VoID description: size per named graph, vocabularies, licence and the sources' disclaimers."""
-    void = Graph()
-    bind_prefixes(void)
-    void.add((DATASET_IRI, RDF.type, VOID.Dataset))
-    void.add((DATASET_IRI, DCTERMS.title, Literal("tpgraph", lang="en")))
-    void.add((DATASET_IRI, DCTERMS.description, Literal(
-        "An open knowledge graph of myofascial trigger points, each claim kept with its source.", lang="en")))
-    void.add((DATASET_IRI, DCTERMS.license, DATA_LICENSE))
-    void.add((DATASET_IRI, VOID.triples, Literal(total, datatype=XSD.integer)))
-    void.add((DATASET_IRI, OWL.versionInfo, Literal(build_id)))
-    void.add((DATASET_IRI, VOID.uriSpace, Literal("https://w3id.org/tpgraph/id/")))
+    dataset = ox.NamedNode(DATASET_IRI)
+    integer = ox.NamedNode(str(XSD.integer))
+
+    def n(iri: object) -> ox.NamedNode:
+        return ox.NamedNode(str(iri))
+
+    triples = {
+        ox.Triple(dataset, n(RDF.type), n(VOID.Dataset)),
+        ox.Triple(dataset, n(DCTERMS.title), _lit("tpgraph", "en")),
+        ox.Triple(dataset, n(DCTERMS.description), _lit(
+            "An open knowledge graph of myofascial trigger points, each claim kept with its source.", "en")),
+        ox.Triple(dataset, n(DCTERMS.license), n(DATA_LICENSE)),
+        ox.Triple(dataset, n(VOID.triples), ox.Literal(str(len(quads)), datatype=integer)),
+        ox.Triple(dataset, n(OWL.versionInfo), _lit(build_id)),
+        ox.Triple(dataset, n(VOID.uriSpace), _lit(ID_BASE)),
+    }
     for vocabulary in (VOCAB_IRI + "#", str(RDFS), "http://www.w3.org/2004/02/skos/core#", str(DCTERMS)):
-        void.add((DATASET_IRI, VOID.vocabulary, URIRef(vocabulary)))
-    for source, disclaimer in sorted(dataset.subject_objects(TP.disclaimer)):  # type: ignore[type-var]
-        void.add((DATASET_IRI, DCTERMS.source, source))
-        void.add((source, TP.disclaimer, disclaimer))
-    for graph in dataset.graphs():
-        if not str(graph.identifier).startswith("https://w3id.org/tpgraph/graph/") or len(graph) == 0:
-            continue
-        void.add((DATASET_IRI, VOID.subset, graph.identifier))
-        void.add((graph.identifier, RDF.type, VOID.Dataset))
-        void.add((graph.identifier, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-    return void
+        triples.add(ox.Triple(dataset, n(VOID.vocabulary), n(vocabulary)))
+    sizes = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
+    for graph, size in sizes.items():
+        triples.add(ox.Triple(dataset, n(VOID.subset), n(graph)))
+        triples.add(ox.Triple(n(graph), n(RDF.type), n(VOID.Dataset)))
+        triples.add(ox.Triple(n(graph), n(VOID.triples), ox.Literal(str(size), datatype=integer)))
+    for quad in quads:
+        if quad.predicate.value == str(TP.disclaimer):
+            triples.add(ox.Triple(dataset, n(DCTERMS.source), quad.subject))
+            triples.add(quad.triple)
+    return sorted(triples, key=str)
 
 
 def record_counts(loaded: LoadedData) -> dict[str, int]:
@@ -144,19 +145,22 @@ def record_counts(loaded: LoadedData) -> dict[str, int]:
 
 
 def write_outputs(dataset: Dataset, out: Path, build_json: dict) -> str:
-    """Write every artefact into ``out`` (an empty folder); return the build id."""
+    """Write every artefact into ``out`` (an empty folder); return the build id.
+
+    Everything is serialised by pyoxigraph from the sorted canonical quads: rdflib's serialisers follow hash
+    order, which changes with PYTHONHASHSEED.
+    """
     nquads = canonical_nquads(dataset)
     build_id = hashlib.sha256(nquads.encode("utf-8")).hexdigest()
     (out / "tpgraph.nq").write_text(nquads, encoding="utf-8")
-    canonical = dataset_from_nquads(nquads)
-    bind_prefixes(canonical)
-    (out / "tpgraph.trig").write_bytes(canonical.serialize(format="trig", encoding="utf-8"))
-    (out / "tpgraph.jsonld").write_bytes(canonical.serialize(format="json-ld", encoding="utf-8", auto_compact=True))
-    for name, derived in (("tpgraph.owl", False), ("tpgraph-full.owl", True)):
-        (out / name).write_bytes(owl_graph(canonical, derived).serialize(format="xml", encoding="utf-8"))
-    total = nquads.count("\n")
-    (out / "void.ttl").write_bytes(void_graph(canonical, build_id, total).serialize(format="turtle", encoding="utf-8"))
-    build_json = {"build_id": build_id, "quads": total, **build_json}
+    quads = parse_nquads(nquads)
+    ox.serialize(quads, str(out / "tpgraph.trig"), ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    ox.serialize(quads, str(out / "tpgraph.jsonld"), ox.RdfFormat.JSON_LD, prefixes=PREFIXES)
+    ox.serialize(owl_triples(quads, False), str(out / "tpgraph.owl"), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    ox.serialize(owl_triples(quads, True), str(out / "tpgraph-full.owl"), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    void_prefixes = {**PREFIXES, "void": str(VOID)}
+    ox.serialize(void_triples(quads, build_id), str(out / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=void_prefixes)
+    build_json = {"build_id": build_id, "quads": len(quads), **build_json}
     (out / "build.json").write_text(json.dumps(build_json, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return build_id
 
@@ -190,7 +194,7 @@ def build(paths: ProjectPaths, out_dir: Path | None = None) -> BuildResult:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     try:
-        graphs = sum(1 for g in loaded.dataset.graphs() if len(g) and str(g.identifier).startswith("https://"))
+        graphs = sum(1 for g in loaded.dataset.graphs() if len(g) and str(g.identifier).startswith(GRAPH_BASE))
         counts = record_counts(loaded)
         build_id = write_outputs(loaded.dataset, staging, {"graphs": graphs, "records": counts})
         quads = json.loads((staging / "build.json").read_text())["quads"]

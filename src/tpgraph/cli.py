@@ -60,7 +60,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from tpgraph.build import owl_graph
+    import pyoxigraph as ox
+
+    from tpgraph.build import canonical_nquads, owl_triples, parse_nquads
     from tpgraph.infer import infer
     from tpgraph.loader import load
     from tpgraph.profile import ProfileCheckError, check_owl2_dl
@@ -74,7 +76,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     with tempfile.TemporaryDirectory(prefix="tpgraph-check-") as tmp:
         owl_path = Path(tmp) / "tpgraph.owl"
-        owl_graph(loaded.dataset, include_derived=False).serialize(owl_path, format="xml", encoding="utf-8")
+        quads = parse_nquads(canonical_nquads(loaded.dataset))
+        ox.serialize(owl_triples(quads, include_derived=False), str(owl_path), ox.RdfFormat.RDF_XML)
         try:
             violations = check_owl2_dl(owl_path)
         except ProfileCheckError as err:
