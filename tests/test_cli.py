@@ -1,0 +1,109 @@
+"""The `tpgraph` command, run in-process through the same entry point as the console script."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tpgraph.build import BuildResult
+from tpgraph.cli import main
+
+from conftest import REPO, copy_project
+
+INVALID = Path(__file__).parent / "invalid"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_accepts_the_real_data(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--root", str(REPO), "validate")
+    assert (code, err) == (0, "")
+    assert out.startswith("valid: 268 records, ")
+
+
+def test_validate_refuses_bad_data_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = copy_project(tmp_path, {"root-is-a-nerve.yaml": INVALID / "root-is-a-nerve.yaml"})
+    code, out, err = run(capsys, "--root", str(paths.root), "validate")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "data/extra/root-is-a-nerve.yaml:7: 'femoral-nerve' is a nerve, but 'roots' takes a spinal nerve root",
+        "invalid: 1 problem(s)",
+    ]
+
+
+def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = copy_project(tmp_path)
+    code, out, _ = run(capsys, "--root", str(paths.root), "build")
+    assert code == 0
+    first, second = out.splitlines()
+    assert first.startswith(f"built {paths.dist}: ") and "14 muscle, 5 muscle group" not in first
+    assert "records: 14 muscle, 5 group, 1 joint" in first
+    assert second == "build id " + json.loads((paths.dist / "build.json").read_text())["build_id"]
+
+
+def test_failed_build_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = copy_project(tmp_path, {"misspelt-key.yaml": INVALID / "misspelt-key.yaml"})
+    code, out, err = run(capsys, "--root", str(paths.root), "build")
+    assert code == 1 and out == ""
+    assert err.splitlines()[-1] == "1 problem found; nothing was built."
+    assert not paths.dist.exists()
+
+
+def test_query_formats(built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    dist = str(built.out_dir)
+    code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist)
+    assert code == 0
+    assert out.splitlines()[0].split(" | ") == ["root", "source                    ", "evidence"]
+    assert out.splitlines()[-1] == "(7 rows)"
+
+    code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist, "--format", "json")
+    answer = json.loads(out)
+    assert answer["head"]["vars"] == ["root", "source", "evidence"]
+    assert [b["root"]["value"] for b in answer["results"]["bindings"]] == ["L1", "L1", "L2", "L2", "L3", "L3", "L4"]
+
+    code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["root", "source", "evidence"]
+    assert rows[-1] == ["L4", "https://w3id.org/tpgraph/id/source/nat-treating-psoas",
+                        "https://w3id.org/tpgraph/vocab#SourceStated"]
+
+    code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist, "--format", "tsv")
+    assert out.splitlines()[0] == "?root\t?source\t?evidence"
+    assert len(out.splitlines()) == 8
+
+
+def test_query_file_with_a_syntax_error(tmp_path: Path, built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE { ?x ?y }", encoding="utf-8")
+    code, out, err = run(capsys, "query", str(bad), "--dist", str(built.out_dir))
+    assert code == 1 and out == ""
+    assert err.startswith(f"{bad}: error at 1:26: expected one of")
+
+
+def test_query_ask_and_construct(tmp_path: Path, built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    ask = tmp_path / "ask.rq"
+    ask.write_text("ASK { muscle:gluteus-maximus tp:hasAntagonist muscle:psoas-major }", encoding="utf-8")
+    assert run(capsys, "query", str(ask), "--dist", str(built.out_dir))[:2] == (0, "true\n")
+    construct = tmp_path / "construct.rq"
+    construct.write_text("CONSTRUCT { muscle:psoas-minor tp:absentInPercent ?p } WHERE { muscle:psoas-minor tp:absentInPercent ?p }")
+    code, out, _ = run(capsys, "query", str(construct), "--dist", str(built.out_dir))
+    assert out == ('<https://w3id.org/tpgraph/id/muscle/psoas-minor> <https://w3id.org/tpgraph/vocab#absentInPercent> '
+                   '"40"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
+
+
+def test_unknown_query_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--root", str(REPO), "query", "no-such-query")
+    assert code == 2 and err.startswith("no query file 'no-such-query'")
+
+
+def test_query_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", str(tmp_path / "nowhere"))
+    assert code == 1 and "run 'tpgraph build' first" in err
