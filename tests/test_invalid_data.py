@@ -31,7 +31,7 @@ EXPECTED: dict[str, list[str]] = {
     "own-antagonist.yaml": [
         "{file}:3: 'sartorius' (muscle/sartorius): A muscle cannot be its own antagonist: name the muscle that opposes it."
     ],
-    "zone-without-region.yaml": ["{file}:12: this referral zone needs 'regions'"],
+    "zone-without-region.yaml": ["{file}:12: this referral zone needs 'regions' (leaf body regions the zone covers)"],
     "zone-on-non-leaf-region.yaml": [
         "{file}:12: muscle/sartorius#zone-thigh: A zone covers leaf regions only; this region has smaller regions "
         "inside it: list the ones the pain covers. (found 'thigh' (region/thigh))"

@@ -349,7 +349,8 @@ class Loader:
             if fld.key in body:
                 self.emit(core, subject, fld, body, display, entry)
             elif fld.required:
-                self.problem(entry.location, f"{rtype.name} '{entry.slug}' needs '{fld.key}'")
+                tail = f" ({fld.help})" if fld.help else ""
+                self.problem(entry.location, f"{rtype.name} '{entry.slug}' needs '{fld.key}'{tail}")
         self.describe_graph(provenance, core.identifier, subject, PROJECT_SOURCE, entry.location)
 
         if body.get("facts") is None:
@@ -575,10 +576,11 @@ class Loader:
                     Location(display, line_of_key(value, key)),
                     f"unknown key '{key}' in a {schema.name}{suggest(str(key), [f.key for f in schema.fields])}",
                 )
-        missing = [f.key for f in schema.fields if f.required and f.key not in value]
+        missing = [f for f in schema.fields if f.required and f.key not in value]
         if missing:
-            self.problem(loc, f"this {schema.name} needs {', '.join(repr(m) for m in missing)}")
-            if "id" in missing or any(k in missing for k in schema.id_from):
+            wanted = ", ".join(f"'{f.key}'" + (f" ({f.help})" if f.help else "") for f in missing)
+            self.problem(loc, f"this {schema.name} needs {wanted}")
+            if any(f.key == "id" or f.key in schema.id_from for f in missing):
                 return None
         fragment = self.fragment(schema, value, loc)
         if fragment is None:

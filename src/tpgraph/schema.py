@@ -259,7 +259,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("source", "sources", TP.Source, "source",
             sourced=False,
             core=(
-                Field("title", DCTERMS.title, Kind.TEXT, required=True),
+                Field("title", DCTERMS.title, Kind.TEXT, required=True, help="the title as the source gives it"),
                 Field("url", TP.url, Kind.IRI),
                 Field("creator", DCTERMS.creator, Kind.TEXT),
                 Field("publisher", DCTERMS.publisher, Kind.TEXT),
