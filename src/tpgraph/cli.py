@@ -145,6 +145,32 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from tpgraph.serve import serve
+    from tpgraph.settings import ServerSettings
+
+    paths = _paths(args)
+    settings = replace(
+        ServerSettings(),
+        host=args.host, port=args.port, timeout=args.timeout, workers=args.workers, threads=args.threads,
+        body_limit=args.body_limit, row_cap=args.row_cap, trusted_proxies=args.trusted_proxies,
+        slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist, queries=paths.queries,
+        cache_entries=0 if args.no_cache else ServerSettings.cache_entries,
+    )
+    try:
+        serve(settings, paths, rebuild=args.build)
+    except DataError as err:
+        return _report_problems(err)
+    except FileNotFoundError as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tpgraph", description="Build, check and query the tpgraph knowledge graph.")
     top.add_argument("--root", help="project folder holding ontology/, data/ and dist/ (default: this checkout)")
@@ -165,6 +191,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint and query page (waitress, sandboxed workers)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped")
+    p.add_argument("--workers", type=int, default=4, help="query worker processes")
+    p.add_argument("--threads", type=int, default=8, help="HTTP threads")
+    p.add_argument("--body-limit", type=int, default=16 * 1024, help="largest request body or query, in bytes")
+    p.add_argument("--row-cap", type=int, default=10_000, help="most rows (or triples) in one answer")
+    p.add_argument("--slow-ms", type=float, default=1000.0, help="log queries slower than this")
+    p.add_argument("--trusted-proxies", type=int, default=0,
+                   help="number of reverse proxies whose X-Forwarded-* headers give the public URL")
+    p.add_argument("--no-cache", action="store_true", help="turn the result cache off (for benchmarks)")
+    p.add_argument("--dist", help="built dataset folder (default: dist/)")
+    p.add_argument("--build", action="store_true", help="rebuild from the sources before serving")
+    p.set_defaults(func=cmd_serve)
     return top
 
 

@@ -15,8 +15,18 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from tpgraph.namespaces import QUERY_PREFIXES
+from tpgraph.prescan import QueryRefused, prescan
+from tpgraph.sparql_results import write_boolean, write_select
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+RESULT_FORMATS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+"""Media types of SELECT/ASK results, mapped to ``sparql_results`` format names."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,39 @@ class QueryError(ValueError):
     """The query text is not valid SPARQL (the message carries the parser's explanation)."""
 
 
+@dataclass(frozen=True)
+class QueryJob:
+    """One protocol request to evaluate: the query, the wanted media type and the dataset to use.
+
+    ``default_graphs``/``named_graphs`` are the protocol's default-graph-uri/named-graph-uri (None: the union
+    of all named graphs as default graph, every named graph available to GRAPH). ``row_cap`` bounds the rows
+    (or triples) written; an answer that hit it says so.
+    """
+
+    query: str
+    media_type: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    row_cap: int = 10_000
+    query_dataset: bool = False  # the query has FROM / FROM NAMED, which the union default must not override
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """The outcome of a QueryJob, ready to become an HTTP response."""
+
+    status: int
+    body: bytes
+    media_type: str
+    truncated: bool = False
+    rows: int | None = None
+    error: str | None = None
+
+    @classmethod
+    def failure(cls, status: int, message: str) -> QueryAnswer:
+        return cls(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", error=message)
+
+
 class Store(Protocol):
     """What tpgraph needs from a triple store."""
 
@@ -47,6 +90,8 @@ class Store(Protocol):
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
 
     def serialized(self, query: str, media_type: str, bindings: Mapping[str, Term] | None = None) -> bytes: ...
+
+    def execute(self, job: QueryJob) -> QueryAnswer: ...
 
     def graphs(self) -> list[str]: ...
 
@@ -76,9 +121,14 @@ class OxigraphStore:
     def _run(self, query: str, bindings: Mapping[str, Term] | None):
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
         try:
+            # pyoxigraph's union default graph would override a FROM clause; honour the query's own dataset.
+            union = not prescan(query).dataset_clause
+        except QueryRefused:
+            union = True  # the parser reports the real problem below
+        try:
             return self._store.query(
                 query,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=union,
                 prefixes=QUERY_PREFIXES,
                 substitutions=substitutions or None,
             )
@@ -117,6 +167,54 @@ class OxigraphStore:
         if results_format is None:
             raise QueryError(f"cannot write query results as {media_type}")
         return result.serialize(format=results_format) or b""
+
+    def execute(self, job: QueryJob) -> QueryAnswer:
+        """Evaluate a protocol request, writing at most ``row_cap`` rows or triples in the wanted format."""
+        try:
+            result = self._store.query(
+                job.query,
+                use_default_graph_as_union=job.default_graphs is None and not job.query_dataset,
+                default_graph=[ox.NamedNode(g) for g in job.default_graphs] if job.default_graphs is not None else None,
+                named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None,
+                prefixes=QUERY_PREFIXES,
+            )
+        except SyntaxError as err:
+            return QueryAnswer.failure(400, f"query syntax error: {err}")
+        except ValueError as err:
+            return QueryAnswer.failure(400, f"query refused: {err}")
+        try:
+            return self._answer(result, job)
+        except ValueError as err:  # a term the wanted syntax cannot hold (control characters in XML)
+            return QueryAnswer.failure(406, f"the results cannot be written as {job.media_type}: {err}")
+
+    def _answer(self, result, job: QueryJob) -> QueryAnswer:
+        fmt = RESULT_FORMATS.get(job.media_type)
+        if isinstance(result, ox.QueryBoolean):
+            if fmt not in ("json", "xml"):
+                return QueryAnswer.failure(406, f"an ASK result cannot be written as {job.media_type}")
+            return QueryAnswer(200, write_boolean(bool(result), fmt), job.media_type, rows=1)
+        if isinstance(result, ox.QuerySolutions):
+            if fmt is None:
+                return QueryAnswer.failure(406, f"SELECT results cannot be written as {job.media_type}")
+            variables = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                if len(rows) == job.row_cap:
+                    return QueryAnswer(200, write_select(variables, rows, fmt), job.media_type, True, len(rows))
+                rows.append(tuple(solution[v] for v in variables))
+            return QueryAnswer(200, write_select(variables, rows, fmt), job.media_type, rows=len(rows))
+        rdf_format = ox.RdfFormat.from_media_type(job.media_type)
+        if rdf_format is None:
+            return QueryAnswer.failure(406, f"a graph cannot be written as {job.media_type}")
+        triples = []
+        truncated = False
+        for triple in result:
+            if len(triples) == job.row_cap:
+                truncated = True
+                break
+            triples.append(triple)
+        body = ox.serialize(triples, format=rdf_format, prefixes=QUERY_PREFIXES) or b""
+        return QueryAnswer(200, body, job.media_type, truncated, len(triples))
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
