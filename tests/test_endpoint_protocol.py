@@ -169,6 +169,21 @@ def test_construct_formats(client: FlaskClient, accept, media_type: str, parse_f
     ]
 
 
+@pytest.mark.parametrize(("fmt", "media_type"), [
+    ("xml", "application/rdf+xml"), ("json", "application/ld+json"), ("n3", "text/turtle"),
+    ("application/n-triples", "application/n-triples"),
+])
+def test_format_names_mean_the_graph_syntax_for_graph_queries(client: FlaskClient, fmt: str, media_type: str) -> None:
+    response = client.get("/sparql", query_string={"query": CONSTRUCT, "format": fmt})
+    assert (response.status_code, response.mimetype) == (200, media_type)
+
+
+def test_unknown_format_name_is_406(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": ROOTS, "format": "yaml"})
+    assert (response.status_code, response.data) == (
+        406, b"format 'yaml' is not available for this query; use one of csv, json, tsv, xml\n")
+
+
 def test_describe(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": "DESCRIBE root:l2"}, headers={"Accept": "application/n-triples"})
     assert response.status_code == 200

@@ -155,6 +155,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = replace(
         ServerSettings(),
         host=args.host, port=args.port, timeout=args.timeout, workers=args.workers, threads=args.threads,
+        worker_memory_mb=args.worker_memory_mb,
         body_limit=args.body_limit, row_cap=args.row_cap, trusted_proxies=args.trusted_proxies,
         slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist, queries=paths.queries,
         cache_entries=0 if args.no_cache else ServerSettings.cache_entries,
@@ -198,6 +199,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped")
     p.add_argument("--workers", type=int, default=4, help="query worker processes")
     p.add_argument("--threads", type=int, default=8, help="HTTP threads")
+    p.add_argument("--worker-memory-mb", type=int, default=1024,
+                   help="memory a query worker may allocate beyond the loaded data before it is stopped")
     p.add_argument("--body-limit", type=int, default=16 * 1024, help="largest request body or query, in bytes")
     p.add_argument("--row-cap", type=int, default=10_000, help="most rows (or triples) in one answer")
     p.add_argument("--slow-ms", type=float, default=1000.0, help="log queries slower than this")

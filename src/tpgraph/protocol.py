@@ -30,19 +30,22 @@ BOOLEAN_TYPES = ("application/sparql-results+json", "application/sparql-results+
 GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
 """What a CONSTRUCT or DESCRIBE can be written as, the default first."""
 
-FORMAT_NAMES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
+FORMAT_NAMES: dict[str, tuple[str, ...]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "turtle": ("text/turtle",),
+    "ttl": ("text/turtle",),
+    "n3": ("text/turtle",),  # Turtle is N3's data subset; SPARQLWrapper sends format=n3 for graphs
+    "ntriples": ("application/n-triples",),
+    "nt": ("application/n-triples",),
+    "jsonld": ("application/ld+json",),
+    "json-ld": ("application/ld+json",),
+    "rdfxml": ("application/rdf+xml",),
+    "rdf": ("application/rdf+xml",),
 }
-"""Values of the ``format=`` parameter, for browsers that cannot set Accept."""
+"""Values of the ``format=`` parameter (browsers cannot set Accept), each with its meaning per query form."""
 
 # Equivalent names clients send for the types we offer.
 ALIASES = {
@@ -149,12 +152,13 @@ def negotiate(accept: MIMEAccept, offers: Sequence[str], format_param: str | Non
     client accepts none of the offers.
     """
     if format_param:
-        wanted = FORMAT_NAMES.get(format_param.lower(), format_param.lower())
-        wanted = ALIASES.get(wanted, wanted)
-        if wanted not in offers:
-            names = sorted(k for k, v in FORMAT_NAMES.items() if v in offers)
-            raise ProtocolError(406, f"format '{format_param}' is not available for this query; use one of {', '.join(names)}")
-        return wanted
+        name = format_param.strip().lower()
+        candidates = FORMAT_NAMES.get(name, (ALIASES.get(name, name),))
+        for candidate in candidates:
+            if candidate in offers:
+                return candidate
+        names = sorted(k for k, v in FORMAT_NAMES.items() if set(v) & set(offers))
+        raise ProtocolError(406, f"format '{format_param}' is not available for this query; use one of {', '.join(names)}")
     if not accept:
         return offers[0]
     best_quality, best = 0.0, None

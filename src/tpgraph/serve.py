@@ -42,7 +42,7 @@ def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False) 
         print(f"rebuilt {dist} (build id {result.build_id})", flush=True)
     store = OxigraphStore.from_dist(dist)
     pool = WorkerPool(store, SandboxSettings(workers=settings.workers, timeout=settings.timeout,
-                                             acquire_timeout=1.0))
+                                             memory_limit_mb=settings.worker_memory_mb, acquire_timeout=1.0))
     pool.start()  # forks the worker zygote: must happen before waitress starts its threads
     try:
         info = BuildInfo.from_dist(dist)

@@ -17,6 +17,7 @@ class ServerSettings:
     timeout: float = 10.0
     workers: int = 4
     threads: int = 8
+    worker_memory_mb: int = 1024
     body_limit: int = 16 * 1024
     row_cap: int = 10_000
     max_in_flight: int = 0  # 0: as many as there are workers

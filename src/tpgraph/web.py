@@ -25,6 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tpgraph.catalogue import load_catalogue
 from tpgraph.metrics import Metrics
+from tpgraph.namespaces import QUERY_PREFIXES
 from tpgraph.prescan import QueryRefused, prescan
 from tpgraph.protocol import ProtocolError, negotiate, offers_for, parse_request
 from tpgraph.sandbox import Busy
@@ -271,7 +272,8 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     @app.get("/")
     def index() -> Response:
         html = render_template("index.html", examples=catalogue, endpoint=url_for("sparql"),
-                               build_id=build.build_id, row_cap=settings.row_cap, timeout=settings.timeout)
+                               build_id=build.build_id, row_cap=settings.row_cap, timeout=settings.timeout,
+                               prefixes=QUERY_PREFIXES)
         return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
     @app.get("/health")
