@@ -21,7 +21,7 @@ X = "data/extra/{name}"
 
 EXPECTED: dict[str, list[str]] = {
     "missing-source.yaml": [
-        "{file}:6: this facts block names no source: add 'source: <id of a record in data/sources.yaml>' or, "
+        "{file}:6: this facts block names no source: add 'source: <id of a record in data/sources/>' or, "
         "for general knowledge not checked against a source, 'evidence: unverified'"
     ],
     "root-is-a-nerve.yaml": ["{file}:7: 'femoral-nerve' is a nerve, but 'roots' takes a spinal nerve root"],

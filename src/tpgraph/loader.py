@@ -426,7 +426,7 @@ class Loader:
         if not has_source:
             self.problem(
                 loc,
-                "this facts block names no source: add 'source: <id of a record in data/sources.yaml>' "
+                "this facts block names no source: add 'source: <id of a record in data/sources/>' "
                 f"or, for general knowledge not checked against a source, 'evidence: {UNVERIFIED}'",
             )
             return None
@@ -696,7 +696,7 @@ def load(data_dir: Path, ontology_path: Path) -> LoadedData:
     if ("source", PROJECT_SOURCE) not in loader.records:
         loader.problem(
             Location(loader.display(data_dir), 1),
-            f"data/sources.yaml must define the source '{PROJECT_SOURCE}' (tpgraph's own definitions)",
+            f"data/sources/ must define the source '{PROJECT_SOURCE}' (tpgraph's own definitions)",
         )
     loader.build(entries)
     if loader.problems:
