@@ -108,7 +108,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _split_param(text: str) -> tuple[str, str]:
+    from tpgraph.parameters import ParameterError
+
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise ParameterError(f"--param takes name=value, got '{text}'")
+    return name.strip(), value
+
+
 def cmd_query(args: argparse.Namespace) -> int:
+    from tpgraph.catalogue import NamedQuery
+    from tpgraph.parameters import ParameterError, bind
     from tpgraph.results import table
     from tpgraph.store import OxigraphStore, QueryError, SelectResult
 
@@ -127,6 +138,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return EXIT_FAILED
     text = query_path.read_text(encoding="utf-8")
+    try:
+        values = dict(_split_param(p) for p in args.param)
+        text = bind(store, NamedQuery(query_path.stem, "", "", text), values)
+    except ParameterError as err:
+        print(f"{query_path.stem}: {err}", file=sys.stderr)
+        return EXIT_USAGE
     media = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
     try:
         if args.format == "table":
@@ -189,6 +206,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("query", help="run a SPARQL query file against the built dataset")
     p.add_argument("query", help="a .rq file, or the name of a query in queries/")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter the query declares; a record's id, label, synonym or IRI")
     p.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
     p.set_defaults(func=cmd_query)
