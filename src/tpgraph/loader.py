@@ -582,7 +582,7 @@ class Loader:
             self.problem(loc, f"this {schema.name} needs {wanted}")
             if any(f.key == "id" or f.key in schema.id_from for f in missing):
                 return None
-        fragment = self.fragment(schema, value, loc)
+        fragment = self.fragment(schema, value, loc, graph)
         if fragment is None:
             return None
         node = URIRef(f"{entry.iri}#{schema.prefix}-{fragment}")
@@ -598,12 +598,18 @@ class Loader:
                 self.emit(graph, node, fld, value, display, entry, node=value)
         return node
 
-    def fragment(self, schema: NodeSchema, value: CommentedMap, loc: Location) -> str | None:
+    def fragment(self, schema: NodeSchema, value: CommentedMap, loc: Location, graph: Graph) -> str | None:
+        """The node's IRI fragment: its written id, or one made from its values and the citing source.
+
+        A made id carries the source (``technique-dry-needling--nat-treating-pectineus``) because two sources
+        may each judge the same technique or state the same antagonism, and disagree.
+        """
         if schema.id_from:
             parts = [value.get(k) for k in schema.id_from]
             if not all(isinstance(p, str) for p in parts):
                 return None
-            return "-".join(slugify(p.split("/")[-1]) for p in parts)
+            source = str(graph.identifier).rsplit("/", 1)[-1]
+            return "-".join(slugify(p.split("/")[-1]) for p in parts) + "--" + source
         node_id = value.get("id")
         if not isinstance(node_id, str) or not SLUG.match(node_id):
             self.problem(loc, f"{schema.name} id must be a slug of lower-case letters, digits and hyphens, got {node_id!r}")

@@ -58,7 +58,8 @@ class NodeSchema:
     """A nested node (trigger point, zone, antagonism…): its class, fields and how its IRI fragment is made.
 
     The fragment is ``<prefix>-<id>``; ``id`` is written in YAML unless ``id_from`` names the keys whose
-    values make it (``antagonism-gluteus-maximus-hip-flexion``), so IRIs are stable and readable.
+    values make it, with the citing source (``antagonism-gluteus-maximus-hip-flexion--nat-treating-psoas``), so
+    IRIs are stable and readable and two sources never share a node.
     """
 
     name: str
