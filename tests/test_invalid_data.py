@@ -33,7 +33,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "zone-without-region.yaml": ["{file}:12: this referral zone needs 'regions' (leaf body regions the zone covers)"],
     "zone-on-non-leaf-region.yaml": [
-        "{file}:12: muscle/sartorius#zone-thigh: A zone covers leaf regions only; this region has smaller regions "
+        "{file}:15: muscle/sartorius#zone-thigh: A zone covers leaf regions only; this region has smaller regions "
         "inside it: list the ones the pain covers. (found 'thigh' (region/thigh))"
     ],
     "misspelt-key.yaml": [
@@ -47,7 +47,7 @@ EXPECTED: dict[str, list[str]] = {
         "{file}:16: 'extent_min_cm' must be a number, got '3-7' — write a range as two numbers, "
         "e.g. extent_min_cm: 3 and extent_max_cm: 7"
     ],
-    "dangling-reference.yaml": ["{file}:7: no nerve with id 'femoral-nerv' — did you mean 'femoral-nerve'?"],
+    "dangling-reference.yaml": ["{file}:7: no nerve with id 'femoral-nerv' — did you mean 'femoral-nerve' or 'inferior-gluteal-nerve'?"],
     "duplicate-label.yaml": [
         "data/muscles/psoas-major.yaml:6: label 'psoas major' of muscle 'psoas-major' is already a label or "
         "synonym of muscle 'psoas-major-2' ({file}:3); names must be unique within a type"
