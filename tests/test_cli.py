@@ -12,6 +12,7 @@ import pytest
 from tpgraph.build import BuildResult
 from tpgraph.cli import main
 from tpgraph.loader import load
+from tpgraph.schema import RECORD_TYPES
 
 from conftest import REPO, copy_project
 
@@ -46,8 +47,11 @@ def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "--root", str(paths.root), "build")
     assert code == 0
     first, second = out.splitlines()
-    assert first.startswith(f"built {paths.dist}: ") and "14 muscle, 5 muscle group" not in first
-    assert "records: 14 muscle, 5 group, 1 joint" in first
+    info = json.loads((paths.dist / "build.json").read_text())
+    records = ", ".join(f"{info['records'][t]} {t}" for t in RECORD_TYPES if info["records"][t])
+    assert first == (f"built {paths.dist}: {info['quads']} quads in {info['graphs']} named graphs "
+                     f"({first.split('(')[1].split(' derived')[0]} derived), records: {records}")
+    assert info["records"]["muscle"] == len(list((REPO / "data" / "muscles").glob("*.yaml")))
     assert second == "build id " + json.loads((paths.dist / "build.json").read_text())["build_id"]
 
 
