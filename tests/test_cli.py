@@ -38,7 +38,7 @@ def test_validate_refuses_bad_data_with_file_and_line(tmp_path: Path, capsys: py
     assert code == 1 and out == ""
     assert err.splitlines() == [
         "data/extra/root-is-a-nerve.yaml:7: 'femoral-nerve' is a nerve, but 'roots' takes a spinal nerve root",
-        "invalid: 1 problem(s)",
+        "1 problem found; the data are invalid.",
     ]
 
 

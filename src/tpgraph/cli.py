@@ -19,11 +19,12 @@ def _paths(args: argparse.Namespace):
     return ProjectPaths(Path(args.root)) if args.root else default_paths()
 
 
-def _report_problems(err: DataError) -> int:
+def _report_problems(err: DataError, outcome: str = "nothing was built") -> int:
+    """Print every problem (file:line: what to fix) and a count; the exit status for a failure."""
     for problem in err.problems:
         print(problem, file=sys.stderr)
     count = len(err.problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.", file=sys.stderr)
+    print(f"{count} problem{'s' if count != 1 else ''} found; {outcome}.", file=sys.stderr)
     return EXIT_FAILED
 
 
@@ -51,10 +52,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         loaded = load(paths.data, paths.ontology)
         validate_loaded(loaded, paths.shapes)
     except DataError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print(f"invalid: {len(err.problems)} problem(s)", file=sys.stderr)
-        return EXIT_FAILED
+        return _report_problems(err, "the data are invalid")
     print(f"valid: {len(loaded.records)} records, {sum(1 for _ in loaded.dataset.quads())} quads")
     return EXIT_OK
 
