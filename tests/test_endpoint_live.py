@@ -86,10 +86,10 @@ def test_sparqlwrapper_select_ask_construct(server: LiveServer) -> None:
     client = SPARQLWrapper(server.url + "/sparql")
     client.setReturnFormat(JSON)
     client.setQuery("""PREFIX tp: <https://w3id.org/tpgraph/vocab#>
-        SELECT DISTINCT ?m WHERE { ?m tp:hasAntagonist <https://w3id.org/tpgraph/id/muscle/gluteus-maximus> } ORDER BY ?m""")
+        SELECT DISTINCT ?m WHERE { <https://w3id.org/tpgraph/id/muscle/psoas-minor> tp:innervatedByRoot ?m } ORDER BY ?m""")
     rows = client.queryAndConvert()["results"]["bindings"]
-    assert [r["m"]["value"] for r in rows] == ["https://w3id.org/tpgraph/id/muscle/iliacus",
-                                               "https://w3id.org/tpgraph/id/muscle/psoas-major"]
+    assert [r["m"]["value"] for r in rows] == ["https://w3id.org/tpgraph/id/root/l1",
+                                               "https://w3id.org/tpgraph/id/root/l2"]
     client.setQuery("ASK { <https://w3id.org/tpgraph/id/root/l1> ?p ?o }")
     assert client.queryAndConvert()["boolean"] is True
     client.setMethod("POST")
@@ -197,10 +197,13 @@ def test_memory_blow_up_costs_one_query(server: LiveServer) -> None:
     text = ("SELECT (STRLEN(GROUP_CONCAT(CONCAT(STR(?s), STR(?p), STR(?o), STR(?s), STR(?p), STR(?o)))) AS ?n) "
             "WHERE { ?s ?p ?o . ?x ?y ?z }")
     status, _, body = query(server, text)
-    assert status in (500, 503)
-    assert b"Traceback" not in body
-    if status == 500:
-        assert body == b"the query engine stopped while running this query; the query was not completed\n"
+    assert status == 503
+    assert body in (
+        b"the query engine stopped while running this query, most likely because it needed more memory than a "
+        b"query may use; the query was not completed\n",
+        b"the query did not finish within the 2 s time limit and was stopped; narrow it (add LIMIT, more specific "
+        b"patterns) and try again\n",
+    )
     _, _, metrics = request(server, "GET", "/metrics")
     assert query(server, "ASK { <https://w3id.org/tpgraph/id/root/l1> ?p ?o }")[:1] == (200,)
     assert b"tpgraph_workers_crashed 1.0" in metrics or b"tpgraph_workers_killed" in metrics

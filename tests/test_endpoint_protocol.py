@@ -258,6 +258,12 @@ def test_malformed_requests(client: FlaskClient, send, status: int, message: str
     assert (response.status_code, response.data.decode()) == (status, message + "\n")
 
 
+def test_unsupported_function_is_a_400(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT (<http://example.org/f>(1) AS ?x) {}"})
+    assert (response.status_code, response.data) == (
+        400, b"the query cannot be evaluated: The custom function <http://example.org/f> is not supported\n")
+
+
 def test_syntax_error_gives_the_parser_message_and_position(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x ?y }"})
     assert response.status_code == 400

@@ -239,7 +239,8 @@ class WorkerPool:
             log.warning("worker %s died on a query after %.0f ms", worker.pid, (time.monotonic() - started) * 1000)
             self._replace(worker)
             return QueryAnswer.failure(
-                500, "the query engine stopped while running this query; the query was not completed"
+                503, "the query engine stopped while running this query, most likely because it needed more memory "
+                     "than a query may use; the query was not completed"
             )
         self.killed += 1
         log.warning("worker %s killed at the %.1f s deadline", worker.pid, deadline)

@@ -180,12 +180,14 @@ class OxigraphStore:
             )
         except SyntaxError as err:
             return QueryAnswer.failure(400, f"query syntax error: {err}")
-        except ValueError as err:
-            return QueryAnswer.failure(400, f"query refused: {err}")
+        except (ValueError, RuntimeError) as err:  # e.g. a function the engine does not implement
+            return QueryAnswer.failure(400, f"the query cannot be evaluated: {err}")
         try:
             return self._answer(result, job)
         except ValueError as err:  # a term the wanted syntax cannot hold (control characters in XML)
             return QueryAnswer.failure(406, f"the results cannot be written as {job.media_type}: {err}")
+        except RuntimeError as err:  # raised lazily while rows are produced
+            return QueryAnswer.failure(400, f"the query cannot be evaluated: {err}")
 
     def _answer(self, result, job: QueryJob) -> QueryAnswer:
         fmt = RESULT_FORMATS.get(job.media_type)
