@@ -1,0 +1,134 @@
+"""Time each layer of tpgraph's query path in one process, per query template (run by run_bench.py).
+
+Layers, innermost first (every figure is a median over distinct query texts, so nothing is cached):
+
+* ``inprocess``  pyoxigraph ``Store.query`` + pyoxigraph's own ``serialize(JSON)``: the floor any server on
+                 pyoxigraph could reach.
+* ``execute``    tpgraph's ``OxigraphStore.execute(job)``: the same query, rows materialised in Python and
+                 written by tpgraph's own JSON writer (``sparql_results.write_select``), row cap applied.
+* ``prescan``    the lexical pre-scan alone.
+* ``pool``       ``WorkerPool.run(job)``: pickle the job, send it over a Unix socket to a forked worker, which
+                 runs ``execute``, pickles the answer and sends it back (the sandbox's cost = pool - execute).
+* ``wsgi``       the whole Flask app called as a WSGI callable (protocol checks, pre-scan, negotiation, in-flight
+                 caps, worker pool, response, access log, metrics), no HTTP server and no socket.
+
+The end-to-end HTTP median measured by run_bench.py minus ``wsgi`` is what waitress and the TCP round trip add.
+Run it pinned to the same core as the servers; it prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_queries import N_BASE, TEMPLATES
+
+JSON = "application/sparql-results+json"
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dist", required=True)
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--timeout", type=float, default=10.0)
+    args = parser.parse_args()
+
+    import pyoxigraph as ox
+    from werkzeug.test import EnvironBuilder
+
+    from tpgraph.prescan import prescan
+    from tpgraph.sandbox import SandboxedStore, SandboxSettings, WorkerPool
+    from tpgraph.serve import configure_logging
+    from tpgraph.settings import ServerSettings
+    from tpgraph.store import OxigraphStore, QueryJob
+    from tpgraph.web import BuildInfo, create_app
+
+    dist = Path(args.dist)
+    store = OxigraphStore.from_dist(dist)
+    raw: ox.Store = store._store  # the same loaded pyoxigraph store
+    pool = WorkerPool(store, SandboxSettings(workers=args.workers, timeout=args.timeout, acquire_timeout=1.0))
+    pool.start()  # forks before any thread, exactly as `tpgraph serve` does
+    settings = ServerSettings(timeout=args.timeout, workers=args.workers, dist=dist, cache_entries=0)
+    app = create_app(settings, SandboxedStore(pool), BuildInfo.from_dist(dist))
+    configure_logging()  # the access log is written on every request, as in the server (stderr: a file)
+    wsgi = app.wsgi_app
+
+    counter = N_BASE + 10_000_000  # far from the numbers the HTTP runs use; any value >= N_BASE is harmless
+
+    def next_text(template) -> str:
+        nonlocal counter
+        counter += 1
+        return template.text(counter)
+
+    def start_response(status, headers, exc_info=None):
+        start_response.status = status  # type: ignore[attr-defined]
+        return lambda data: None
+
+    def call_wsgi(environ) -> bytes:
+        body = b"".join(wsgi(environ, start_response))
+        if not start_response.status.startswith("200"):  # type: ignore[attr-defined]
+            raise RuntimeError(f"WSGI call answered {start_response.status}: {body[:200]!r}")  # type: ignore[attr-defined]
+        return body
+
+    layers = {
+        "inprocess": lambda q: raw.query(q, use_default_graph_as_union=True).serialize(
+            format=ox.QueryResultsFormat.JSON),
+        "execute": lambda q: store.execute(QueryJob(q, JSON)),
+        "prescan": lambda q: prescan(q, settings.limits),
+        "pool": lambda q: pool.run(QueryJob(q, JSON)),
+    }
+    out: dict[str, dict[str, float]] = {}
+    rows: dict[str, int] = {}
+    try:
+        for template in TEMPLATES:
+            figures: dict[str, float] = {}
+            for layer, call in layers.items():
+                samples = []
+                for i in range(args.warmup + args.iterations):
+                    text = next_text(template)
+                    started = time.perf_counter()
+                    result = call(text)
+                    elapsed = time.perf_counter() - started
+                    if i >= args.warmup:
+                        samples.append(elapsed)
+                    if layer == "pool" and result.status != 200:
+                        raise RuntimeError(f"{template.name}: worker answered {result.status}: {result.error}")
+                    if layer == "execute":
+                        rows[template.name] = result.rows
+                figures[layer] = _median_ms(samples)
+            samples = []
+            for i in range(args.warmup + args.iterations):
+                environ = EnvironBuilder(
+                    path="/sparql", method="GET", query_string={"query": next_text(template)},
+                    headers={"Accept": JSON}, environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                ).get_environ()
+                started = time.perf_counter()
+                call_wsgi(environ)
+                elapsed = time.perf_counter() - started
+                if i >= args.warmup:
+                    samples.append(elapsed)
+            figures["wsgi"] = _median_ms(samples)
+            out[template.name] = figures
+    finally:
+        pool.close()
+    json.dump({"layers_ms": out, "rows": rows, "iterations": args.iterations, "pid": os.getpid(),
+               "affinity": sorted(os.sched_getaffinity(0))}, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
