@@ -202,6 +202,11 @@ def test_bare_get_is_the_service_description(client: FlaskClient) -> None:
     assert f"<http://localhost/sparql> <{sd}feature> <{sd}UnionDefaultGraph>" in graph
 
 
+def test_bare_get_with_any_type_is_the_service_description(client: FlaskClient) -> None:
+    assert client.get("/sparql", headers={"Accept": "*/*"}).mimetype == "text/turtle"
+    assert client.get("/sparql").mimetype == "text/turtle"
+
+
 def test_bare_get_from_a_browser_is_the_query_page(client: FlaskClient) -> None:
     response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert response.status_code == 200 and response.mimetype == "text/html"

@@ -252,15 +252,12 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         return answer_response(answer, etag)
 
     def describe_service() -> Response:
-        if request.accept_mimetypes.best == "text/html" or (
-            request.accept_mimetypes.accept_html and not request.accept_mimetypes.accept_json
-            and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]
-        ):
+        """RDF to clients that accept it (``*/*`` included), the query page to browsers that prefer HTML."""
+        rdf = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+        if not request.args.get("format") and request.accept_mimetypes.best_match(rdf + ("text/html",)) == "text/html":
             return index()
         try:
-            media_type = negotiate(request.accept_mimetypes, ("text/turtle", "application/n-triples",
-                                                              "application/ld+json", "application/rdf+xml"),
-                                   request.args.get("format"))
+            media_type = negotiate(request.accept_mimetypes, rdf, request.args.get("format"))
         except ProtocolError as err:
             return _text(err.status, err.message)
         body = service_description(url_for("sparql", _external=True), build, media_type)
