@@ -242,8 +242,10 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
             in_flight.leave(client)
         query_ms = (time.perf_counter() - started) * 1000
         request.environ["tpgraph.query_ms"] = round(query_ms, 3)
-        if answer.status == 503:
+        if answer.status == 503 and "time limit" in (answer.error or ""):
             request.environ["tpgraph.outcome"] = "timeout"
+        elif answer.status == 503:
+            request.environ["tpgraph.outcome"] = "worker-died"
         elif answer.status >= 400:
             request.environ["tpgraph.outcome"] = "failed"
         if query_ms >= settings.slow_query_ms:
