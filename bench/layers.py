@@ -13,7 +13,8 @@ Layers, innermost first (every figure is a median over distinct query texts, so 
                  caps, worker pool, response, access log, metrics), no HTTP server and no socket.
 
 The end-to-end HTTP median measured by run_bench.py minus ``wsgi`` is what waitress and the TCP round trip add.
-Run it pinned to the same core as the servers; it prints one JSON object.
+Run it pinned to the same core as the servers; it prints one JSON object (or, with ``--serve``, answers one
+template at a time, so run_bench.py can take turns between these timings and the HTTP ones).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--serve", action="store_true",
+                        help="answer 'NAME ITERATIONS WARMUP' lines on stdin with raw samples (used by run_bench.py "
+                             "to interleave these timings with the HTTP ones)")
     args = parser.parse_args()
 
     import pyoxigraph as ox
@@ -90,41 +94,56 @@ def main() -> int:
         "prescan": lambda q: prescan(q, settings.limits),
         "pool": lambda q: pool.run(QueryJob(q, JSON)),
     }
-    out: dict[str, dict[str, float]] = {}
-    rows: dict[str, int] = {}
-    try:
-        for template in TEMPLATES:
-            figures: dict[str, float] = {}
-            for layer, call in layers.items():
-                samples = []
-                for i in range(args.warmup + args.iterations):
-                    text = next_text(template)
-                    started = time.perf_counter()
-                    result = call(text)
-                    elapsed = time.perf_counter() - started
-                    if i >= args.warmup:
-                        samples.append(elapsed)
-                    if layer == "pool" and result.status != 200:
-                        raise RuntimeError(f"{template.name}: worker answered {result.status}: {result.error}")
-                    if layer == "execute":
-                        rows[template.name] = result.rows
-                figures[layer] = _median_ms(samples)
-            samples = []
-            for i in range(args.warmup + args.iterations):
-                environ = EnvironBuilder(
-                    path="/sparql", method="GET", query_string={"query": next_text(template)},
-                    headers={"Accept": JSON}, environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                ).get_environ()
+    def measure(template, iterations: int, warmup: int) -> tuple[dict[str, list[float]], int]:
+        """Raw samples (seconds) of every layer for ``iterations`` distinct texts of ``template``."""
+        samples: dict[str, list[float]] = {}
+        rows = 0
+        for layer, call in layers.items():
+            kept = samples.setdefault(layer, [])
+            for i in range(warmup + iterations):
+                text = next_text(template)
                 started = time.perf_counter()
-                call_wsgi(environ)
+                result = call(text)
                 elapsed = time.perf_counter() - started
-                if i >= args.warmup:
-                    samples.append(elapsed)
-            figures["wsgi"] = _median_ms(samples)
-            out[template.name] = figures
+                if i >= warmup:
+                    kept.append(elapsed)
+                if layer == "pool" and result.status != 200:
+                    raise RuntimeError(f"{template.name}: worker answered {result.status}: {result.error}")
+                if layer == "execute":
+                    rows = result.rows
+        kept = samples.setdefault("wsgi", [])
+        for i in range(warmup + iterations):
+            environ = EnvironBuilder(
+                path="/sparql", method="GET", query_string={"query": next_text(template)},
+                headers={"Accept": JSON}, environ_base={"REMOTE_ADDR": "127.0.0.1"},
+            ).get_environ()
+            started = time.perf_counter()
+            call_wsgi(environ)
+            elapsed = time.perf_counter() - started
+            if i >= warmup:
+                kept.append(elapsed)
+        return samples, rows
+
+    by_name = {t.name: t for t in TEMPLATES}
+    try:
+        if args.serve:
+            # one request per stdin line, "NAME ITERATIONS WARMUP"; one JSON line back (raw samples, seconds)
+            print("ready", flush=True)
+            for line in sys.stdin:
+                parts = line.split()
+                if not parts or parts[0] == "quit":
+                    break
+                samples, rows = measure(by_name[parts[0]], int(parts[1]), int(parts[2]))
+                print(json.dumps({"name": parts[0], "samples": samples, "rows": rows}), flush=True)
+            return 0
+        out: dict[str, dict[str, float]] = {}
+        all_rows: dict[str, int] = {}
+        for template in TEMPLATES:
+            samples, all_rows[template.name] = measure(template, args.iterations, args.warmup)
+            out[template.name] = {layer: _median_ms(values) for layer, values in samples.items()}
     finally:
         pool.close()
-    json.dump({"layers_ms": out, "rows": rows, "iterations": args.iterations, "pid": os.getpid(),
+    json.dump({"layers_ms": out, "rows": all_rows, "iterations": args.iterations, "pid": os.getpid(),
                "affinity": sorted(os.sched_getaffinity(0))}, sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -328,7 +328,8 @@ class Bench:
     def interleaved(self, workload: str, entries: list[tuple[Server, Callable[[], loadgen.RequestFactory],
                                                               str | None]],
                     clients: int, duration: float, warmup: float, rounds: int, sources: list[str] | None = None,
-                    note: str = "", max_requests: int = 2_000_000, min_requests: int | None = None) -> list[Cell]:
+                    note: str = "", max_requests: int = 2_000_000, min_requests: int | None = None,
+                    after_round: Callable[[int], None] | None = None) -> list[Cell]:
         """One cell per server, measured in ``rounds`` slices that take turns between the servers.
 
         The machine is shared with other work whose load comes and goes; taking turns spreads that noise over
@@ -358,6 +359,8 @@ class Bench:
                     total.statuses[status] = total.statuses.get(status, 0) + n
                 for error, n in result.errors.items():
                     total.errors[error] = total.errors.get(error, 0) + n
+            if after_round is not None:
+                after_round(round_index)
         cells = []
         for k, (server, _, label) in enumerate(entries):
             total = merged[k]
@@ -542,7 +545,8 @@ def write_report(path: Path, data: dict) -> str:
     add(f"Each cell: {data['duration']:g} s measured (closed loop, no think time; at most 2,000,000 requests), in "
         f"{data['rounds']} slices that take turns between the servers compared (so that load from other "
         f"processes falls on all of them alike); {data['warmup']:g} s warm-up before a server's first slice, "
-        "0.5 s before the others. Per-template cells are single windows. Clients use distinct loopback source addresses "
+        f"0.5 s before the others. Per-template cells work the same way, {data['template_duration']:g} s each, "
+        "and take turns with the in-process layer timings too. Clients use distinct loopback source addresses "
         "(127.0.0.11, .12, ...). *other-cpu*: CPU (in cores) that processes outside this benchmark used during "
         "the cell: other sessions share this 2-core machine, and figures from cells where it is high are "
         "noisy. *gen-cpu*: share of core 0 the load generator used (well below 100%: it was not the "
@@ -591,7 +595,8 @@ def write_report(path: Path, data: dict) -> str:
     add("## Added latency over in-process pyoxigraph (1 client, cache off, per template)")
     add("")
     add("In-process: median of `pyoxigraph.Store.query(q, use_default_graph_as_union=True).serialize(JSON)` "
-        "on the same data, pinned to the servers' core. HTTP: median end-to-end latency of the same template "
+        "on the same data, pinned to the servers' core, measured in turns with the HTTP cells of the same "
+        "template. HTTP: median end-to-end latency of the same template "
         "(distinct texts) at 1 client. Layers (medians, in-process, see `bench/layers.py`): `execute` = "
         "tpgraph's own query + JSON writer, `pool` = through the sandboxed worker process, `wsgi` = the whole "
         "Flask app without HTTP.")
@@ -797,7 +802,8 @@ def main() -> int:
 
     bench = Bench(args)
     data: dict = {"command": command, "started": started.strftime("%Y-%m-%d %H:%M"), "machine": machine,
-                  "duration": args.duration, "warmup": args.warmup, "rounds": args.rounds, "dist_hint": "<tmp>/dist",
+                  "duration": args.duration, "warmup": args.warmup, "rounds": args.rounds,
+                  "template_duration": args.template_duration, "dist_hint": "<tmp>/dist",
                   "build": build_line}
     all_servers = {**servers, **extra_servers}
     try:
@@ -851,12 +857,48 @@ def main() -> int:
             bench.interleaved("repeated", [(s, lambda s=s: bench.query_factory(s, list(REPEATED), False), None)
                                            for s in (tpc, oxs, rdf)], clients, d, w, r)
 
-        log("per-template latency at 1 client (distinct texts)")
-        td = args.template_duration
-        for t in TEMPLATES:
-            for server in (tpn, oxs, rdf):
-                bench.measure(f"template:{t.name}", server, bench.query_factory(server, [t.name], True), 1, td,
-                              min(1.0, td / 2), max_requests=5000, min_requests=10)
+        log("per-template latency at 1 client (distinct texts), taking turns with the in-process layer timings")
+        layer_err = open(tmp / "layers.err", "w")  # noqa: SIM115 - the access log of the in-process app
+        layer_proc = subprocess.Popen(
+            [sys.executable, str(HERE / "layers.py"), "--dist", str(dist), "--workers", str(args.workers),
+             "--timeout", str(args.timeout), "--serve"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=layer_err, text=True,
+            preexec_fn=_pin_to_server_core)  # noqa: PLW1509 - no threads here
+        try:
+            if layer_proc.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"layers.py did not start; see {tmp / 'layers.err'}")
+            td = args.template_duration
+            per_round = max(10, args.layer_iterations // r)
+            layer_samples: dict[str, dict[str, list[float]]] = {}
+            layer_rows: dict[str, int] = {}
+            for t in TEMPLATES:
+                def time_layers(round_index: int, name: str = t.name) -> None:
+                    layer_proc.stdin.write(f"{name} {per_round} {10 if round_index == 0 else 3}\n")
+                    layer_proc.stdin.flush()
+                    answer = json.loads(layer_proc.stdout.readline())
+                    for layer, values in answer["samples"].items():
+                        layer_samples.setdefault(name, {}).setdefault(layer, []).extend(values)
+                    layer_rows[name] = answer["rows"]
+
+                bench.interleaved(f"template:{t.name}",
+                                  [(s, lambda s=s, n=t.name: bench.query_factory(s, [n], True), None)
+                                   for s in (tpn, oxs, rdf)],
+                                  1, td, min(1.0, td / 2), r, max_requests=5000, min_requests=3,
+                                  after_round=time_layers)
+                medians = {k: statistics.median(v) * 1000 for k, v in layer_samples[t.name].items()}
+                log(f"{'in-process ' + t.name:>45}: " + ", ".join(f"{k} {v:.3f} ms" for k, v in medians.items()))
+            layer_proc.stdin.write("quit\n")
+            layer_proc.stdin.flush()
+            layer_proc.wait(timeout=60)
+        finally:
+            if layer_proc.poll() is None:
+                layer_proc.kill()
+            layer_err.close()
+        data["layers"] = {
+            "layers_ms": {name: {k: statistics.median(v) * 1000 for k, v in layers.items()}
+                          for name, layers in layer_samples.items()},
+            "rows": layer_rows, "iterations": per_round * r,
+        }
 
         if not args.no_extras:
             log("supplementary cells")
@@ -867,13 +909,6 @@ def main() -> int:
                                   note=f"distinct: Oxigraph with --timeout-s {int(args.timeout)} vs without")
             bench.measure("extra", tpn, bench.query_factory(tpn, names, True), 8, d / 2, w / 2,
                           sources=[HOST], note="distinct, 8 connections from ONE address (per-client cap 2)")
-
-        log("timing tpgraph's layers in-process (pinned to the servers' core)")
-        layer_run = subprocess.run(
-            [sys.executable, str(HERE / "layers.py"), "--dist", str(dist), "--workers", str(args.workers),
-             "--timeout", str(args.timeout), "--iterations", str(args.layer_iterations)],
-            capture_output=True, text=True, preexec_fn=_pin_to_server_core, check=True)
-        data["layers"] = json.loads(layer_run.stdout)
 
         if not args.no_pyspy:
             log("py-spy: sampling tpgraph (cache off) under 1 client, distinct queries")

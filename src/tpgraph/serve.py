@@ -50,7 +50,9 @@ def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False) 
         configure_logging()
         print(json.dumps({"serving": f"http://{settings.host}:{settings.port}/", "build_id": info.build_id,
                           "workers": settings.workers, "timeout_s": settings.timeout}), flush=True)
+        # channel_timeout bounds how long an idle or stalled connection is held (waitress waits forever for the
+        # body of a body-less request that sent 'Expect: 100-continue'; see fuzz/RESULTS.md).
         waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="tpgraph",
-                       _quiet=True)
+                       channel_timeout=30, _quiet=True)
     finally:
         pool.close()
