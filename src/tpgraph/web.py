@@ -27,7 +27,7 @@ from tpgraph.catalogue import load_catalogue
 from tpgraph.metrics import Metrics
 from tpgraph.namespaces import QUERY_PREFIXES
 from tpgraph.prescan import QueryRefused, prescan
-from tpgraph.protocol import ProtocolError, negotiate, offers_for, parse_request
+from tpgraph.protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError, negotiate, offers_for, parse_request
 from tpgraph.sandbox import Busy
 from tpgraph.service_description import service_description
 from tpgraph.settings import ServerSettings
@@ -138,8 +138,11 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     catalogue = load_catalogue(settings.queries)
     app.extensions["tpgraph"] = {"store": store, "metrics": metrics, "cache": cache, "build": build}
 
-    def etag_for(media_type: str) -> str:
-        return hashlib.sha256(f"{build.build_id}|{media_type}".encode()).hexdigest()[:32]
+    # One ETag per (build, media type), computed once rather than hashed on every request.
+    etags = {
+        media: hashlib.sha256(f"{build.build_id}|{media}".encode()).hexdigest()[:32]
+        for media in RESULT_TYPES + GRAPH_TYPES
+    }
 
     def answer_response(answer: QueryAnswer, etag: str | None) -> Response:
         if answer.status != 200:
@@ -213,7 +216,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
             media_type = negotiate(request.accept_mimetypes, offers_for(scan.form), request.values.get("format"))
         except ProtocolError as err:
             return _text(err.status, err.message)
-        etag = etag_for(media_type) if request.method in ("GET", "HEAD") else None
+        etag = etags[media_type] if request.method in ("GET", "HEAD") else None
         if etag and etag in request.if_none_match:
             response = answer_response(QueryAnswer(200, b"", media_type), etag)
             response.status_code = 304
