@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.catalogue import NamedQuery
+from tpgraph.catalogue import parse_query
 from tpgraph.namespaces import ID_BASE
 from tpgraph.parameters import ParameterError, bind, resolve, with_values
 from tpgraph.store import OxigraphStore
@@ -36,10 +36,11 @@ def test_unknown_and_hostile_values_are_refused(store: OxigraphStore, type_name:
     assert str(caught.value) == message
 
 
-COUNT = NamedQuery("count", "", "", """#+ parameters:
+COUNT = parse_query("count", """#+ parameters:
 #+   - name: muscle
 #+     type: muscle
-#+     example: psoas major
+#+ defaults:
+#+   - muscle: psoas major
 SELECT ?muscle (COUNT(DISTINCT ?root) AS ?roots) WHERE { ?muscle tp:innervatedByRoot ?root } GROUP BY ?muscle
 """)
 
@@ -57,7 +58,7 @@ def test_binding_applies_before_grouping(store: OxigraphStore) -> None:
 def test_unknown_parameter_name(store: OxigraphStore) -> None:
     with pytest.raises(ParameterError) as caught:
         bind(store, COUNT, {"nerve": "femoral nerve"})
-    assert str(caught.value) == "'count' has no parameter 'nerve' (it takes: muscle)"
+    assert str(caught.value) == "no parameter 'nerve' (this query takes: muscle)"
 
 
 def test_query_without_where_cannot_take_parameters() -> None:

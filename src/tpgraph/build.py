@@ -189,7 +189,7 @@ def build(paths: ProjectPaths, out_dir: Path | None = None) -> BuildResult:
     """
     out_dir = out_dir or paths.dist
     loaded = load(paths.data, paths.ontology)
-    validate_loaded(loaded, paths.shapes)
+    validate_loaded(loaded, paths.shapes, paths.quality_checks)
     derived = infer(loaded.dataset)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))

@@ -50,7 +50,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     paths = _paths(args)
     try:
         loaded = load(paths.data, paths.ontology)
-        validate_loaded(loaded, paths.shapes)
+        validate_loaded(loaded, paths.shapes, paths.quality_checks)
     except DataError as err:
         return _report_problems(err, "the data are invalid")
     print(f"valid: {len(loaded.records)} records, {sum(1 for _ in loaded.dataset.quads())} quads")
@@ -115,32 +115,39 @@ def _split_param(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+def _named_query(args: argparse.Namespace, paths):
+    """The query ``args.query`` names: a ``.rq`` file, or a query of the catalogue (close matches on a miss)."""
+    from tpgraph.catalogue import find, load_catalogue, parse_query
+
+    query_path = Path(args.query)
+    if query_path.suffix == ".rq" and query_path.is_file():
+        return parse_query(query_path.stem, query_path.read_text(encoding="utf-8"))
+    return find(load_catalogue(paths.queries), args.query)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
-    from tpgraph.catalogue import NamedQuery
+    from tpgraph.catalogue import CatalogueError
     from tpgraph.parameters import ParameterError, bind
     from tpgraph.results import table
     from tpgraph.store import OxigraphStore, QueryError, SelectResult
 
     paths = _paths(args)
-    query_path = Path(args.query)
-    if not query_path.is_file():
-        named = paths.queries / f"{args.query}.rq"
-        if not named.is_file():
-            print(f"no query file {args.query!r} (and no {named})", file=sys.stderr)
-            return EXIT_USAGE
-        query_path = named
+    try:
+        named = _named_query(args, paths)
+    except CatalogueError as err:
+        print(err, file=sys.stderr)
+        return EXIT_USAGE
     dist = Path(args.dist) if args.dist else paths.dist
     try:
         store = OxigraphStore.from_dist(dist)
     except FileNotFoundError as err:
         print(err, file=sys.stderr)
         return EXIT_FAILED
-    text = query_path.read_text(encoding="utf-8")
     try:
         values = dict(_split_param(p) for p in args.param)
-        text = bind(store, NamedQuery(query_path.stem, "", "", text), values)
+        text = bind(store, named, values)
     except ParameterError as err:
-        print(f"{query_path.stem}: {err}", file=sys.stderr)
+        print(f"{named.name}: {err}", file=sys.stderr)
         return EXIT_USAGE
     media = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
     try:
@@ -155,8 +162,25 @@ def cmd_query(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(store.serialized(text, media[args.format]).decode("utf-8"))
     except QueryError as err:
-        print(f"{query_path}: {err}", file=sys.stderr)
+        print(f"{named.name}: {err}", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from tpgraph.catalogue import CatalogueError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(_paths(args).queries)
+    except CatalogueError as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILED
+    for query in catalogue:
+        print(f"{query.name}\n  {query.summary}")
+        for p in query.parameters:
+            default = f" (default {p.default})" if p.default else ""
+            print(f"  --param {p.name}=…  a {p.noun}{default}; e.g. {p.example}")
+    print(f"{len(catalogue)} queries; run one with: tpgraph query NAME [--param name=value] [--format table|json|csv|tsv]")
     return EXIT_OK
 
 
@@ -203,12 +227,15 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("query", help="run a SPARQL query file against the built dataset")
-    p.add_argument("query", help="a .rq file, or the name of a query in queries/")
+    p.add_argument("query", help="the name of a named query (see tpgraph queries), or a .rq file")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter the query declares; a record's id, label, synonym or IRI")
     p.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("queries", help="list the named queries and their parameters")
+    p.set_defaults(func=cmd_queries)
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and query page (waitress, sandboxed workers)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")

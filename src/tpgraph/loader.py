@@ -407,6 +407,12 @@ class Loader:
             note = self.text(block["note"], Location(display, line_of_value(block, "note")), "note")
             if note is not None:
                 provenance.add((graph.identifier, TP.note, Literal(note, lang="en")))
+        if "pages" in block:
+            raw = block["pages"]
+            raw = str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else raw
+            pages = self.text(raw, Location(display, line_of_value(block, "pages")), "pages")
+            if pages is not None:
+                provenance.add((graph.identifier, TP.pages, Literal(pages)))
 
     def block_source(self, block: CommentedMap, loc: Location, display: str) -> str | None:
         """The slug naming the block's graph: the cited source, or ``unverified``."""

@@ -114,6 +114,7 @@ class TP(DefinedNamespace):
     memberOf: URIRef
     nextRoot: URIRef
     note: URIRef
+    pages: URIRef
     opposedAction: URIRef
     partOfRegion: URIRef
     redFlag: URIRef

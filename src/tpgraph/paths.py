@@ -37,6 +37,10 @@ class ProjectPaths:
         return self.root / "queries"
 
     @property
+    def quality_checks(self) -> Path:
+        return self.root / "queries" / "qc"
+
+    @property
     def dist(self) -> Path:
         return self.root / "dist"
 

@@ -95,7 +95,7 @@ class RecordType:
 COMMON_KEYS = ("id", "label", "synonyms", "definition", "facts")
 """Keys every record may have; ``facts`` holds the sourced claims."""
 
-FACT_BLOCK_KEYS = ("source", "evidence", "note")
+FACT_BLOCK_KEYS = ("source", "evidence", "note", "pages")
 """Keys of a facts block besides the claim keys of its record type."""
 
 LABEL = RDFS.label

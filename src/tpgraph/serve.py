@@ -46,7 +46,7 @@ def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False) 
     pool.start()  # forks the worker zygote: must happen before waitress starts its threads
     try:
         info = BuildInfo.from_dist(dist)
-        app = create_app(settings, SandboxedStore(pool), info)
+        app = create_app(settings, SandboxedStore(pool), info, lookup=store)
         configure_logging()
         print(json.dumps({"serving": f"http://{settings.host}:{settings.port}/", "build_id": info.build_id,
                           "workers": settings.workers, "timeout_s": settings.timeout}), flush=True)

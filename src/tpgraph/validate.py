@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from tpgraph.loader import DataError, LoadedData, Location, Problem
 from tpgraph.namespaces import ID_BASE, ONTOLOGY_GRAPH
+from tpgraph.quality import quality_problems
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -81,8 +82,10 @@ def load_shapes(path: Path) -> Graph:
     return shapes
 
 
-def validate_loaded(loaded: LoadedData, shapes_path: Path) -> None:
-    """Raise DataError listing every SHACL violation, each with file:line."""
+def validate_loaded(loaded: LoadedData, shapes_path: Path, quality_checks: Path | None = None) -> None:
+    """Raise DataError listing every SHACL violation and quality-check row, each with file:line."""
     problems = shacl_problems(loaded, load_shapes(shapes_path))
+    if not problems:
+        problems = quality_problems(loaded, quality_checks)
     if problems:
         raise DataError(problems)

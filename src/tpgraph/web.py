@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +23,17 @@ from flask import Flask, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tpgraph.catalogue import load_catalogue
+from tpgraph.api import register_api
+from tpgraph.catalogue import NamedQuery, load_catalogue
 from tpgraph.metrics import Metrics
+from tpgraph.parameters import ParameterError, bind
 from tpgraph.namespaces import QUERY_PREFIXES
 from tpgraph.prescan import QueryRefused, prescan
 from tpgraph.protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError, negotiate, offers_for, parse_request
 from tpgraph.sandbox import Busy
 from tpgraph.service_description import service_description
 from tpgraph.settings import ServerSettings
-from tpgraph.store import QueryAnswer, QueryJob
+from tpgraph.store import QueryAnswer, QueryJob, Store
 
 access_log = logging.getLogger("tpgraph.access")
 slow_log = logging.getLogger("tpgraph.slow")
@@ -122,8 +124,13 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return response
 
 
-def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = None) -> Flask:
-    """The tpgraph web application over ``store`` (see the module docstring)."""
+def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = None,
+               lookup: Store | None = None) -> Flask:
+    """The tpgraph web application over ``store`` (see the module docstring).
+
+    ``lookup`` is an in-process store for resolving named-query parameters (our own fixed queries, so they need
+    no sandbox); by default ``store`` itself when it can answer them.
+    """
     app = Flask("tpgraph")
     app.config["MAX_CONTENT_LENGTH"] = settings.body_limit
     if settings.trusted_proxies:
@@ -136,6 +143,9 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     in_flight = InFlight(settings.in_flight_cap, settings.per_client_in_flight)
     metrics = Metrics()
     catalogue = load_catalogue(settings.queries)
+    if lookup is None and hasattr(store, "select"):
+        lookup = store
+    examples = [_with_defaults(q, lookup) for q in catalogue]
     app.extensions["tpgraph"] = {"store": store, "metrics": metrics, "cache": cache, "build": build}
 
     # One ETag per (build, media type), computed once rather than hashed on every request.
@@ -160,6 +170,46 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
             response.set_etag(etag)
             response.headers["Cache-Control"] = "public, max-age=300"
         return response
+
+    def evaluate(job: QueryJob) -> Response:
+        """Answer a checked query: ETag match, result cache, in-flight caps, then a worker with a deadline."""
+        etag = etags[job.media_type] if request.method in ("GET", "HEAD") else None
+        if etag and etag in request.if_none_match:
+            response = answer_response(QueryAnswer(200, b"", job.media_type), etag)
+            response.status_code = 304
+            response.set_data(b"")
+            return response
+        key = (job.query, job.media_type, job.default_graphs, job.named_graphs)
+        cached = cache.get(key)
+        if cached is not None:
+            request.environ["tpgraph.outcome"] = "cached"
+            metrics.cache_hits.inc()
+            return answer_response(cached, etag)
+        client = request.remote_addr or "unknown"
+        refusal = in_flight.enter(client)
+        if refusal:
+            request.environ["tpgraph.outcome"] = "throttled"
+            return _text(429, refusal, {"Retry-After": "1"})
+        started = time.perf_counter()
+        try:
+            answer = store.execute(job)
+        except Busy:
+            request.environ["tpgraph.outcome"] = "throttled"
+            return _text(503, "every query worker is busy; try again shortly", {"Retry-After": "1"})
+        finally:
+            in_flight.leave(client)
+        query_ms = (time.perf_counter() - started) * 1000
+        request.environ["tpgraph.query_ms"] = round(query_ms, 3)
+        if answer.status == 503 and "time limit" in (answer.error or ""):
+            request.environ["tpgraph.outcome"] = "timeout"
+        elif answer.status == 503:
+            request.environ["tpgraph.outcome"] = "worker-died"
+        elif answer.status >= 400:
+            request.environ["tpgraph.outcome"] = "failed"
+        if query_ms >= settings.slow_query_ms:
+            slow_log.warning(json.dumps({"ms": round(query_ms, 3), "status": answer.status, "query": job.query}))
+        cache.put(key, answer)
+        return answer_response(answer, etag)
 
     @app.before_request
     def start_timer() -> None:
@@ -216,45 +266,9 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
             media_type = negotiate(request.accept_mimetypes, offers_for(scan.form), request.values.get("format"))
         except ProtocolError as err:
             return _text(err.status, err.message)
-        etag = etags[media_type] if request.method in ("GET", "HEAD") else None
-        if etag and etag in request.if_none_match:
-            response = answer_response(QueryAnswer(200, b"", media_type), etag)
-            response.status_code = 304
-            response.set_data(b"")
-            return response
-        key = (parsed.query, media_type, parsed.default_graphs, parsed.named_graphs)
-        cached = cache.get(key)
-        if cached is not None:
-            request.environ["tpgraph.outcome"] = "cached"
-            metrics.cache_hits.inc()
-            return answer_response(cached, etag)
-        client = request.remote_addr or "unknown"
-        refusal = in_flight.enter(client)
-        if refusal:
-            request.environ["tpgraph.outcome"] = "throttled"
-            return _text(429, refusal, {"Retry-After": "1"})
         job = QueryJob(parsed.query, media_type, parsed.default_graphs, parsed.named_graphs, settings.row_cap,
                        scan.dataset_clause)
-        started = time.perf_counter()
-        try:
-            answer = store.execute(job)
-        except Busy:
-            request.environ["tpgraph.outcome"] = "throttled"
-            return _text(503, "every query worker is busy; try again shortly", {"Retry-After": "1"})
-        finally:
-            in_flight.leave(client)
-        query_ms = (time.perf_counter() - started) * 1000
-        request.environ["tpgraph.query_ms"] = round(query_ms, 3)
-        if answer.status == 503 and "time limit" in (answer.error or ""):
-            request.environ["tpgraph.outcome"] = "timeout"
-        elif answer.status == 503:
-            request.environ["tpgraph.outcome"] = "worker-died"
-        elif answer.status >= 400:
-            request.environ["tpgraph.outcome"] = "failed"
-        if query_ms >= settings.slow_query_ms:
-            slow_log.warning(json.dumps({"ms": round(query_ms, 3), "status": answer.status, "query": parsed.query}))
-        cache.put(key, answer)
-        return answer_response(answer, etag)
+        return evaluate(job)
 
     def describe_service() -> Response:
         """RDF to clients that accept it (``*/*`` included), the query page to browsers that prefer HTML."""
@@ -273,7 +287,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
 
     @app.get("/")
     def index() -> Response:
-        html = render_template("index.html", examples=catalogue, endpoint=url_for("sparql"),
+        html = render_template("index.html", examples=examples, endpoint=url_for("sparql"),
                                build_id=build.build_id, row_cap=settings.row_cap, timeout=settings.timeout,
                                prefixes=QUERY_PREFIXES)
         return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
@@ -303,4 +317,15 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         body, content_type = metrics.render()
         return Response(body, content_type=content_type)
 
+    register_api(app, catalogue, lookup, build.build_id, evaluate, _text, settings.row_cap)
     return app
+
+
+def _with_defaults(query: NamedQuery, lookup: Store | None) -> NamedQuery:
+    """The query as the page offers it: its parameters bound to their defaults, ready to run or edit."""
+    if not query.parameters or lookup is None:
+        return query
+    try:
+        return replace(query, text=bind(lookup, query, {}))
+    except ParameterError:
+        return query
