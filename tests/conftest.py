@@ -39,3 +39,8 @@ def built(tmp_path_factory: pytest.TempPathFactory, repo_paths: ProjectPaths) ->
 @pytest.fixture(scope="session")
 def store(built: BuildResult) -> OxigraphStore:
     return OxigraphStore.from_dist(built.out_dir)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite tests/snapshots/<query>.yaml from the current data instead of comparing")
