@@ -67,22 +67,22 @@ def test_query_formats(built: BuildResult, capsys: pytest.CaptureFixture[str]) -
     dist = str(built.out_dir)
     code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist)
     assert code == 0
-    assert out.splitlines()[0].split(" | ") == ["root", "source                    ", "evidence"]
+    assert [cell.strip() for cell in out.splitlines()[0].split(" | ")] == ["root", "label", "source", "evidence"]
     assert out.splitlines()[-1] == "(7 rows)"
 
     code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist, "--format", "json")
     answer = json.loads(out)
-    assert answer["head"]["vars"] == ["root", "source", "evidence"]
-    assert [b["root"]["value"] for b in answer["results"]["bindings"]] == ["L1", "L1", "L2", "L2", "L3", "L3", "L4"]
+    assert answer["head"]["vars"] == ["root", "label", "source", "evidence"]
+    assert [b["label"]["value"] for b in answer["results"]["bindings"]] == ["L1", "L1", "L2", "L2", "L3", "L3", "L4"]
 
     code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist, "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["root", "source", "evidence"]
-    assert rows[-1] == ["L4", "https://w3id.org/tpgraph/id/source/nat-treating-psoas",
+    assert rows[0] == ["root", "label", "source", "evidence"]
+    assert rows[-1] == ["https://w3id.org/tpgraph/id/root/l4", "L4", "https://w3id.org/tpgraph/id/source/nat-treating-psoas",
                         "https://w3id.org/tpgraph/vocab#SourceStated"]
 
     code, out, _ = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", dist, "--format", "tsv")
-    assert out.splitlines()[0] == "?root\t?source\t?evidence"
+    assert out.splitlines()[0] == "?root\t?label\t?source\t?evidence"
     assert len(out.splitlines()) == 8
 
 
@@ -91,7 +91,7 @@ def test_query_file_with_a_syntax_error(tmp_path: Path, built: BuildResult, caps
     bad.write_text("SELECT ?x WHERE { ?x ?y }", encoding="utf-8")
     code, out, err = run(capsys, "query", str(bad), "--dist", str(built.out_dir))
     assert code == 1 and out == ""
-    assert err.startswith(f"{bad}: error at 1:26: expected one of")
+    assert err.startswith("bad: error at 1:26: expected one of")
 
 
 def test_query_ask_and_construct(tmp_path: Path, built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,7 +107,45 @@ def test_query_ask_and_construct(tmp_path: Path, built: BuildResult, capsys: pyt
 
 def test_unknown_query_name(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--root", str(REPO), "query", "no-such-query")
-    assert code == 2 and err.startswith("no query file 'no-such-query'")
+    assert (code, err) == (2, "no named query 'no-such-query' (tpgraph queries lists them)\n")
+    code, _, err = run(capsys, "--root", str(REPO), "query", "muscles-by-rot")
+    assert (code, err) == (2, "no named query 'muscles-by-rot'; did you mean 'muscles-by-root' or 'muscles-by-nerve' "
+                              "or 'muscle-roots'? (tpgraph queries lists them)\n")
+
+
+def test_query_parameters_by_label_synonym_and_slug(built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    """"inguinal region" is a synonym of the groin; the answer is the L2-groin answer, one muscle per line."""
+    args = ["--root", str(REPO), "query", "muscles-by-root-and-region", "--dist", str(built.out_dir), "--format", "csv"]
+    code, out, _ = run(capsys, *args, "--param", "root=l2", "--param", "region=inguinal region")
+    assert code == 0
+    muscles = sorted({row[0].rsplit("/", 1)[1] for row in list(csv.reader(io.StringIO(out)))[1:]})
+    assert muscles == ["adductor-brevis", "adductor-longus", "adductor-magnus", "iliacus", "pectineus", "psoas-major",
+                       "quadratus-lumborum", "vastus-intermedius"]
+
+
+def test_query_parameter_errors(built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--root", str(REPO), "query", "muscles-by-root", "--dist", str(built.out_dir)]
+    code, out, err = run(capsys, *args, "--param", "root=L9")
+    assert (code, out, err) == (2, "", "muscles-by-root: no spinal nerve root called 'L9'; did you mean 'T9' or 'L5' "
+                                       "or 'L4'?\n")
+    code, out, err = run(capsys, *args, "--param", "region=groin")
+    assert (code, err) == (2, "muscles-by-root: no parameter 'region' (this query takes: root)\n")
+    code, out, err = run(capsys, *args, "--param", "root")
+    assert (code, err) == (2, "muscles-by-root: --param takes name=value, got 'root'\n")
+
+
+def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--root", str(REPO), "queries")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[-1].startswith(f"{len(list((REPO / 'queries').glob('*.rq')))} queries; run one with: tpgraph query NAME")
+    at = lines.index("muscles-by-root-and-region")
+    assert lines[at:at + 4] == [
+        "muscles-by-root-and-region",
+        "  Muscles innervated by a spinal root that refer pain to a region",
+        "  --param root=…  a spinal nerve root (default L2); e.g. L4",
+        "  --param region=…  a body region (default groin); e.g. knee",
+    ]
 
 
 def test_query_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from tpgraph.catalogue import NamedQuery, load_catalogue
 from tpgraph.loader import LoadedData, Location, Problem
-from tpgraph.namespaces import ID_BASE
+from tpgraph.namespaces import GRAPH_BASE, ID_BASE
 
 
 def violations(store: ox.Store, check: NamedQuery) -> list[tuple[ox.Term | None, ...]]:
@@ -29,7 +29,11 @@ def _show(term: ox.Term | None) -> str:
     if term is None:
         return "-"
     text = term.value
-    return text[len(ID_BASE):] if isinstance(term, ox.NamedNode) and text.startswith(ID_BASE) else text
+    if isinstance(term, ox.NamedNode) and text.startswith(ID_BASE):
+        return text[len(ID_BASE):]
+    if isinstance(term, ox.NamedNode) and text.startswith(GRAPH_BASE):
+        return "graph/" + text[len(GRAPH_BASE):]
+    return text
 
 
 def quality_problems(loaded: LoadedData, folder: Path | None) -> list[Problem]:
