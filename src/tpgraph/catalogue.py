@@ -124,7 +124,7 @@ def load_catalogue(folder: Path | None) -> list[NamedQuery]:
     if folder is None or not folder.is_dir():
         return []
     queries = []
-    for path in sorted(folder.glob("*.rq")):
+    for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem):
         if not NAME.fullmatch(path.stem):
             raise CatalogueError(f"{path}: a query's file name is lower-case words joined by hyphens")
         try:
