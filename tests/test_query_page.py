@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tpgraph.catalogue import NamedQuery, load_catalogue
+from tpgraph.parameters import bind
+from tpgraph.store import OxigraphStore
 
 WAIT = 30  # seconds; generous for a loaded CI machine
 ROOTS_SUMMARY = "Spinal nerve roots of a muscle"
@@ -53,10 +56,11 @@ def chromium(profile: Path, javascript: bool = True) -> WebDriver:
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> list[NamedQuery]:
+def catalogue(store: OxigraphStore) -> list[NamedQuery]:
+    """The examples as the page offers them: each parameter bound to its default."""
     queries = load_catalogue(REPO / "queries")
     assert queries, "queries/ holds no .rq files"
-    return queries
+    return [replace(q, text=bind(store, q, {})) for q in queries]
 
 
 @pytest.fixture(scope="module")
@@ -149,17 +153,18 @@ def test_muscle_roots_example_runs_into_a_table(page: WebDriver, catalogue: list
 
     assert page.find_element(By.ID, "error").text == ""
     header, rows = table_cells(page)
-    assert header == ["root", "source", "evidence"]
+    assert header == ["root", "label", "source", "evidence"]
     assert len(rows) == 7
     assert page.find_element(By.ID, "row-count").text == "7 rows"
-    assert rows[0][0] == "L1"
+    assert [row[1] for row in rows] == ["L1", "L1", "L2", "L2", "L3", "L3", "L4"]
     status = page.find_element(By.ID, "status").text
     assert status.startswith("7 rows in ") and status.rstrip(".").endswith(("ms", "s"))
     assert not page.find_element(By.ID, "notice").is_displayed()
 
     first = page.find_elements(By.CSS_SELECTOR, "#result-table tbody tr")[0]
-    root, source, evidence = first.find_elements(By.TAG_NAME, "td")
-    assert root.find_element(By.CLASS_NAME, "literal").get_attribute("data-lang") == "@en"
+    root, label, source, evidence = first.find_elements(By.TAG_NAME, "td")
+    assert root.find_element(By.TAG_NAME, "a").text == "root:l1"
+    assert label.find_element(By.CLASS_NAME, "literal").get_attribute("data-lang") == "@en"
     link = source.find_element(By.TAG_NAME, "a")  # IRIs are compacted with the known prefixes, and links
     assert link.text.startswith("source:")
     assert link.get_attribute("href") == "https://w3id.org/tpgraph/id/" + link.text.replace(":", "/", 1)
@@ -236,8 +241,8 @@ def test_csv_download_link_carries_the_query(page: WebDriver, server: LiveServer
     with server.get(href, timeout=WAIT) as response:
         assert response.headers.get_content_type() == "text/csv"
         lines = response.read().decode("utf-8").splitlines()
-    assert lines[0] == "root,source,evidence"
-    assert len(lines) == 1 + 7 and lines[1].startswith("L1,")
+    assert lines[0] == "root,label,source,evidence"
+    assert len(lines) == 1 + 7 and lines[1].startswith("https://w3id.org/tpgraph/id/root/l1,L1,")
 
 
 def test_editor_keys(page: WebDriver) -> None:

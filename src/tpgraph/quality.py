@@ -21,7 +21,7 @@ def violations(store: ox.Store, check: NamedQuery) -> list[tuple[ox.Term | None,
     """The rows of one check over ``store`` (union default graph); empty when the data pass."""
     solutions = store.query(check.text, use_default_graph_as_union=True)
     if not isinstance(solutions, ox.QuerySolutions):
-        raise ValueError(f"quality check {check.name} must be a SELECT query")
+        raise TypeError(f"quality check {check.name} must be a SELECT query")
     return [tuple(row) for row in solutions]
 
 
