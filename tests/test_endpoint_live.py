@@ -215,3 +215,17 @@ def test_health_and_request_log(server: LiveServer) -> None:
     lines = [line for line in server.log.read_text().splitlines() if '"log": "tpgraph.access"' in line]
     event = json.loads(lines[-1])["event"]
     assert set(event) == {"client", "method", "ms", "outcome", "path", "query_ms", "status"}
+
+
+def test_named_query_over_the_sandboxed_server(server: LiveServer) -> None:
+    """/api resolves the parameters in the server process and evaluates in a worker, like /sparql."""
+    status, headers, body = request(server, "GET", "/api/muscles-by-root-and-region?root=L2&region=inguinal%20region",
+                                    headers={"Accept": "text/csv"})
+    assert (status, headers["content-type"].split(";")[0]) == (200, "text/csv")
+    rows = body.decode("utf-8").splitlines()
+    assert rows[0] == "muscle,label,viaGroup,rootSource,referralSource"
+    assert sorted({row.split(",")[0].rsplit("/", 1)[1] for row in rows[1:]}) == [
+        "adductor-brevis", "adductor-longus", "adductor-magnus", "iliacus", "pectineus", "psoas-major",
+        "quadratus-lumborum", "vastus-intermedius"]
+    status, _, body = request(server, "GET", "/api/muscles-by-root?root=%22%20%7D%20UNION%20%7B")
+    assert (status, body) == (400, b"muscles-by-root: no spinal nerve root called '\" } UNION {'\n")
