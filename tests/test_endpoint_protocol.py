@@ -346,6 +346,45 @@ def test_repeated_queries_come_from_the_cache(settings: ServerSettings, store: O
     assert b"tpgraph_cache_hits_total 1.0" in client.get("/metrics").data
 
 
+def test_an_identical_get_is_replayed_byte_for_byte(settings: ServerSettings, store: OxigraphStore,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """The second identical GET skips Flask (fastpath.py) and gets the same status, headers and body."""
+    counting = CountingStore(store)
+    client = create_app(settings, counting).test_client()
+    query = {"query": ROOTS}
+    first = client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
+    with caplog.at_level("INFO", logger="tpgraph.access"):
+        second = client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
+    assert (second.status_code, second.data) == (first.status_code, first.data)
+    assert sorted(second.headers.items()) == sorted(first.headers.items())
+    assert counting.calls == 1
+    (line,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "tpgraph.access"]
+    assert (line["path"], line["status"], line["outcome"]) == ("/sparql", 200, "cached")
+    # Another Accept is another answer; a conditional request still gets its 304.
+    assert client.get("/sparql", query_string=query).mimetype == JSON
+    conditional = {"Accept": "text/csv", "If-None-Match": first.headers["ETag"]}
+    assert client.get("/sparql", query_string=query, headers=conditional).status_code == 304
+    assert b"tpgraph_cache_hits_total 2.0" in client.get("/metrics").data
+
+
+def test_failures_are_never_replayed(settings: ServerSettings, store: OxigraphStore) -> None:
+    counting = CountingStore(store)
+    client = create_app(settings, counting).test_client()
+    for _ in range(2):
+        assert client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x <p> ?y "}).status_code == 400
+    assert client.get("/sparql", query_string={"query": "SELECT (<x:f>(1) AS ?v) {}"}).status_code == 400
+    assert client.get("/sparql", query_string={"query": "SELECT (<x:f>(1) AS ?v) {}"}).status_code == 400
+    assert counting.calls == 2
+
+
+def test_without_a_cache_nothing_is_replayed(settings: ServerSettings, store: OxigraphStore) -> None:
+    counting = CountingStore(store)
+    client = create_app(replace(settings, cache_entries=0), counting).test_client()
+    for _ in range(3):
+        assert client.get("/sparql", query_string={"query": ROOTS}).status_code == 200
+    assert counting.calls == 3
+
+
 class BlockingStore:
     def __init__(self) -> None:
         self.entered, self.release = threading.Event(), threading.Event()

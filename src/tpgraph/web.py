@@ -25,6 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tpgraph.api import register_api
 from tpgraph.catalogue import NamedQuery, load_catalogue
+from tpgraph.fastpath import CACHEABLE, ReplayCachedGets
 from tpgraph.metrics import Metrics
 from tpgraph.parameters import ParameterError, bind
 from tpgraph.namespaces import QUERY_PREFIXES
@@ -66,10 +67,10 @@ class ResultCache:
 
     def __init__(self, entries: int, max_bytes: int):
         self.entries, self.max_bytes = entries, max_bytes
-        self._items: OrderedDict[tuple, QueryAnswer] = OrderedDict()
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> QueryAnswer | None:
+    def get(self, key: tuple) -> Any:
         with self._lock:
             answer = self._items.get(key)
             if answer is not None:
@@ -77,10 +78,15 @@ class ResultCache:
             return answer
 
     def put(self, key: tuple, answer: QueryAnswer) -> None:
-        if self.entries <= 0 or answer.status != 200 or len(answer.body) > self.max_bytes:
+        if answer.status == 200:
+            self.put_raw(key, answer, len(answer.body))
+
+    def put_raw(self, key: tuple, value: Any, size: int) -> None:
+        """Keep ``value`` (an answer, or a whole response for the replay path) unless it is too big."""
+        if self.entries <= 0 or size > self.max_bytes:
             return
         with self._lock:
-            self._items[key] = answer
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.entries:
                 self._items.popitem(last=False)
@@ -183,6 +189,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         cached = cache.get(key)
         if cached is not None:
             request.environ["tpgraph.outcome"] = "cached"
+            request.environ[CACHEABLE] = True
             metrics.cache_hits.inc()
             return answer_response(cached, etag)
         client = request.remote_addr or "unknown"
@@ -209,23 +216,28 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         if query_ms >= settings.slow_query_ms:
             slow_log.warning(json.dumps({"ms": round(query_ms, 3), "status": answer.status, "query": job.query}))
         cache.put(key, answer)
+        request.environ[CACHEABLE] = answer.status == 200
         return answer_response(answer, etag)
 
     @app.before_request
     def start_timer() -> None:
         request.environ["tpgraph.start"] = time.perf_counter()
 
+    def record(environ: dict[str, Any], status: int, seconds: float, outcome: str, route: str = "sparql") -> None:
+        """Count the request in /metrics and write its access-log line."""
+        metrics.observe(route, status, seconds, outcome)
+        access_log.info(json.dumps({
+            "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"), "status": status,
+            "ms": round(seconds * 1000, 3), "query_ms": environ.get("tpgraph.query_ms"),
+            "outcome": outcome, "client": environ.get("REMOTE_ADDR"),
+        }, sort_keys=True))
+
     @app.after_request
     def log_request(response: Response) -> Response:
         started = request.environ.get("tpgraph.start", time.perf_counter())
-        elapsed = (time.perf_counter() - started) * 1000
         outcome = request.environ.get("tpgraph.outcome", "ok" if response.status_code < 400 else "error")
-        metrics.observe(request.endpoint or "none", response.status_code, elapsed / 1000, outcome)
-        access_log.info(json.dumps({
-            "method": request.method, "path": request.path, "status": response.status_code,
-            "ms": round(elapsed, 3), "query_ms": request.environ.get("tpgraph.query_ms"),
-            "outcome": outcome, "client": request.remote_addr,
-        }, sort_keys=True))
+        record(request.environ, response.status_code, time.perf_counter() - started, outcome,
+               request.endpoint or "none")
         return response
 
     @app.errorhandler(HTTPException)
@@ -318,6 +330,11 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         return Response(body, content_type=content_type)
 
     register_api(app, catalogue, lookup, build.build_id, evaluate, _text, settings.row_cap)
+    def record_replay(environ: dict[str, Any], status: int, seconds: float, outcome: str) -> None:
+        metrics.cache_hits.inc()
+        record(environ, status, seconds, outcome)
+
+    app.wsgi_app = ReplayCachedGets(app.wsgi_app, cache, record_replay)  # type: ignore[method-assign]
     return app
 
 
