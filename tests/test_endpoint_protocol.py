@@ -364,7 +364,7 @@ def test_an_identical_get_is_replayed_byte_for_byte(settings: ServerSettings, st
     assert client.get("/sparql", query_string=query).mimetype == JSON
     conditional = {"Accept": "text/csv", "If-None-Match": first.headers["ETag"]}
     assert client.get("/sparql", query_string=query, headers=conditional).status_code == 304
-    assert b"tpgraph_cache_hits_total 2.0" in client.get("/metrics").data
+    assert b"tpgraph_cache_hits_total 1.0" in client.get("/metrics").data
 
 
 def test_failures_are_never_replayed(settings: ServerSettings, store: OxigraphStore) -> None:
@@ -374,7 +374,7 @@ def test_failures_are_never_replayed(settings: ServerSettings, store: OxigraphSt
         assert client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x <p> ?y "}).status_code == 400
     assert client.get("/sparql", query_string={"query": "SELECT (<x:f>(1) AS ?v) {}"}).status_code == 400
     assert client.get("/sparql", query_string={"query": "SELECT (<x:f>(1) AS ?v) {}"}).status_code == 400
-    assert counting.calls == 2
+    assert counting.calls == 4, "each failing request is evaluated again"
 
 
 def test_without_a_cache_nothing_is_replayed(settings: ServerSettings, store: OxigraphStore) -> None:
