@@ -7,6 +7,7 @@ source a row rests on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +32,12 @@ NATIVE_FORMATS = {"json": ox.QueryResultsFormat.JSON, "tsv": ox.QueryResultsForm
 NATIVE_MIN_ROW_BYTES = {"json": 3, "tsv": 1}
 """Fewest bytes a row takes in each format pyoxigraph writes natively: ``{},`` in JSON, a newline in TSV."""
 
+NATIVE_MAX_BYTES = 32 * 1024 * 1024
+"""Largest answer written natively; a bigger one goes through the capped writers (it has too many rows anyway)."""
+
 
 class NativeBudget:
-    """A write-only buffer that refuses to grow past ``limit`` bytes (OverflowError).
-
-    With ``limit = min_row_bytes × row_cap``, an answer that fits has at most ``row_cap`` rows, so it is
-    complete and needs no truncation notice.
-    """
+    """A write-only buffer that refuses to grow past ``limit`` bytes (OverflowError)."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -51,6 +51,13 @@ class NativeBudget:
 
     def flush(self) -> None:
         """pyoxigraph flushes the output at the end."""
+
+
+def native_row_count(body: bytes, fmt: str) -> int:
+    """Rows in an answer pyoxigraph wrote: TSV escapes line breaks inside terms, so lines are rows."""
+    if fmt == "tsv":
+        return body.count(b"\n") - 1
+    return len(json.loads(body)["results"]["bindings"])
 """Media types of SELECT/ASK results, mapped to ``sparql_results`` format names."""
 
 
@@ -196,10 +203,9 @@ class OxigraphStore:
     def execute(self, job: QueryJob) -> QueryAnswer:
         """Evaluate a protocol request, writing at most ``row_cap`` rows or triples in the wanted format.
 
-        A SELECT answer in JSON or TSV is first written by pyoxigraph's own serialiser into a buffer too small to
-        hold more than ``row_cap`` rows (see ``NativeBudget``): those are the formats where tpgraph's writers
-        and pyoxigraph's agree byte for byte, and the native writer is several times faster. A bigger answer
-        overflows the buffer; the query then runs again through tpgraph's capped writers.
+        A SELECT answer in JSON or TSV is written by pyoxigraph's own serialiser: those are the formats where
+        tpgraph's writers and pyoxigraph's agree byte for byte, and the native writer is several times faster.
+        Only an answer with more than ``row_cap`` rows runs again through tpgraph's capped writers.
         """
         fmt = RESULT_FORMATS.get(job.media_type)
         if fmt in NATIVE_MIN_ROW_BYTES:
@@ -218,19 +224,27 @@ class OxigraphStore:
         )
 
     def _native_select(self, job: QueryJob, fmt: str) -> QueryAnswer | None:
-        """The answer written by pyoxigraph when it is a SELECT that fits the budget; None otherwise."""
+        """The answer written by pyoxigraph, when it is a SELECT with at most ``row_cap`` rows; else None.
+
+        Rows are only counted when the body is big enough to hold more than ``row_cap`` of them; an answer
+        over the cap (rare, and then the query runs a second time through the capped writers) needs the
+        truncation notice the native writer cannot give.
+        """
         try:
             result = self._evaluate(job)
         except (SyntaxError, ValueError, RuntimeError):
             return None  # the capped path reports it
         if not isinstance(result, ox.QuerySolutions):
             return None
-        buffer = NativeBudget(NATIVE_MIN_ROW_BYTES[fmt] * job.row_cap)
+        buffer = NativeBudget(NATIVE_MAX_BYTES)
         try:
             result.serialize(buffer, NATIVE_FORMATS[fmt])
         except (OverflowError, ValueError, RuntimeError):
             return None
-        return QueryAnswer(200, bytes(buffer.data), job.media_type)
+        body = bytes(buffer.data)
+        if len(body) >= NATIVE_MIN_ROW_BYTES[fmt] * job.row_cap and native_row_count(body, fmt) > job.row_cap:
+            return None
+        return QueryAnswer(200, body, job.media_type)
 
     def _capped(self, job: QueryJob) -> QueryAnswer:
         try:
