@@ -32,6 +32,7 @@ from tpgraph.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_G
 from tpgraph.schema import (
     COMMON_KEYS,
     DEFINITION,
+    EXTERNAL_IRIS,
     FACT_BLOCK_KEYS,
     LABEL,
     PROJECT_SOURCE,
@@ -39,6 +40,7 @@ from tpgraph.schema import (
     RECORD_TYPES_BY_PLURAL,
     SYNONYM,
     UNVERIFIED,
+    XREF_PATTERNS,
     Field,
     Kind,
     NodeSchema,
@@ -530,6 +532,19 @@ class Loader:
             if isinstance(value, str) and re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
                 return URIRef(value)
             self.problem(loc, f"'{fld.key}' must be an absolute http(s) address, got {value!r}")
+            return None
+        if kind is Kind.CURIE:
+            prefix, _, local = str(value).partition(":")
+            if prefix in EXTERNAL_IRIS and re.fullmatch(EXTERNAL_IRIS[prefix][0], local):
+                return URIRef(EXTERNAL_IRIS[prefix][1] + local)
+            known = " or ".join(f"{p}:{'0' * 7}" for p in EXTERNAL_IRIS)
+            self.problem(loc, f"'{fld.key}' takes a compact identifier such as {known}, got {value!r}")
+            return None
+        if kind is Kind.XREF:
+            prefix, _, local = str(value).partition(":")
+            if prefix in XREF_PATTERNS and re.fullmatch(XREF_PATTERNS[prefix], local):
+                return Literal(str(value))
+            self.problem(loc, f"'{fld.key}' takes a code such as FMA:18060 or ICD10CM:M43.1, got {value!r}")
             return None
         if kind is Kind.ENUM:
             names = dict(fld.choices)

@@ -36,6 +36,8 @@ class Kind(Enum):
     REF = "ref"  # the slug of a record of one of `targets`, or "type/slug"
     ENUM = "enum"  # one of a fixed set of names, each mapped to an IRI
     NESTED = "nested"  # a node of its own, with an IRI derived from its record
+    CURIE = "curie"  # a compact identifier of an ontology in EXTERNAL_IRIS, written as its IRI
+    XREF = "xref"  # a compact identifier of a terminology in XREF_PATTERNS, kept as a string (OBO dbxref)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,30 @@ class RecordType:
     def fact_field(self, key: str) -> Field | None:
         return next((f for f in self.facts if f.key == key), None)
 
+
+EXTERNAL_IRIS: dict[str, tuple[str, str]] = {
+    "UBERON": (r"\d{7}", "http://purl.obolibrary.org/obo/UBERON_"),
+    "MONDO": (r"\d{7}", "http://purl.obolibrary.org/obo/MONDO_"),
+}
+"""Ontologies a record may match: the local-id pattern and the IRI prefix of each (OBO PURLs)."""
+
+XREF_PATTERNS: dict[str, str] = {
+    "FMA": r"\d{1,6}",
+    "ICD10CM": r"[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?",
+}
+"""Terminologies cross-referenced by code: the local-id pattern of each."""
+
+OBO_IN_OWL_XREF = URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref")
+
+MAPPINGS: tuple[Field, ...] = (
+    Field("exact_match", SKOS.exactMatch, Kind.CURIE, many=True,
+          help="the same entity in Uberon or MONDO, e.g. UBERON:0001298; only identifiers from the checked table"),
+    Field("close_match", SKOS.closeMatch, Kind.CURIE, many=True,
+          help="a near but not identical Uberon or MONDO entity"),
+    Field("xrefs", OBO_IN_OWL_XREF, Kind.XREF, many=True, help="FMA or ICD-10-CM codes, e.g. FMA:18060, ICD10CM:M43.1"),
+)
+"""Links out, on the record itself (tpgraph's own assertion, checked against the sources of
+shared/reference/external-ids.tsv)."""
 
 COMMON_KEYS = ("id", "label", "synonyms", "definition", "facts")
 """Keys every record may have; ``facts`` holds the sourced claims."""
@@ -227,30 +253,31 @@ MUSCLE_FACTS: tuple[Field, ...] = (
 RECORD_TYPES: dict[str, RecordType] = {
     t.name: t
     for t in (
-        RecordType("muscle", "muscles", TP.Muscle, "muscle", facts=MUSCLE_FACTS),
-        RecordType("group", "groups", TP.MuscleGroup, "muscle group", facts=MUSCLE_FACTS),
-        RecordType("joint", "joints", TP.Joint, "joint"),
-        RecordType("landmark", "landmarks", TP.AttachmentSite, "attachment site"),
-        RecordType("nerve", "nerves", TP.Nerve, "nerve",
+        RecordType("muscle", "muscles", TP.Muscle, "muscle", core=MAPPINGS, facts=MUSCLE_FACTS),
+        RecordType("group", "groups", TP.MuscleGroup, "muscle group", core=MAPPINGS, facts=MUSCLE_FACTS),
+        RecordType("joint", "joints", TP.Joint, "joint", core=MAPPINGS),
+        RecordType("landmark", "landmarks", TP.AttachmentSite, "attachment site", core=MAPPINGS),
+        RecordType("nerve", "nerves", TP.Nerve, "nerve", core=MAPPINGS,
             facts=(Field("roots", TP.arisesFromRoot, Kind.REF, many=True, targets=("root",)),),
         ),
         RecordType("root", "roots", TP.SpinalNerveRoot, "spinal nerve root",
-            core=(Field("ordinal", TP.rootOrdinal, Kind.INTEGER, required=True),),
+            core=(Field("ordinal", TP.rootOrdinal, Kind.INTEGER, required=True), *MAPPINGS),
         ),
         RecordType("region", "regions", TP.BodyRegion, "body region",
             core=(
                 Field("part_of", TP.partOfRegion, Kind.REF, many=True, targets=("region",)),
                 Field("view", TP.inView, Kind.ENUM, choices=VIEWS, help="leaf regions only"),
+                *MAPPINGS,
             ),
         ),
         RecordType("action", "actions", TP.Action, "action"),
         RecordType("movement", "movements", TP.FunctionalMovement, "functional movement"),
         RecordType("symptom", "symptoms", TP.Symptom, "symptom or sign"),
         RecordType("factor", "factors", TP.PerpetuatingFactor, "perpetuating factor",
-            core=(Field("broader", TP.broader, Kind.REF, many=True, targets=("factor",)),),
+            core=(Field("broader", TP.broader, Kind.REF, many=True, targets=("factor",)), *MAPPINGS),
         ),
         RecordType("condition", "conditions", TP.Condition, "condition",
-            core=(Field("broader", TP.broader, Kind.REF, many=True, targets=("condition",)),),
+            core=(Field("broader", TP.broader, Kind.REF, many=True, targets=("condition",)), *MAPPINGS),
             facts=(Field("red_flag", TP.redFlag, Kind.BOOLEAN),),
         ),
         RecordType("advice", "advice", TP.SelfCareAdvice, "self-care advice",
