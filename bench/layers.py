@@ -109,8 +109,8 @@ def main() -> int:
                     kept.append(elapsed)
                 if layer == "pool" and result.status != 200:
                     raise RuntimeError(f"{template.name}: worker answered {result.status}: {result.error}")
-                if layer == "execute":
-                    rows = result.rows
+                if layer == "execute":  # the native JSON writer does not count rows; count them here
+                    rows = result.rows if result.rows is not None else len(json.loads(result.body)["results"]["bindings"])
         kept = samples.setdefault("wsgi", [])
         for i in range(warmup + iterations):
             environ = EnvironBuilder(
