@@ -47,8 +47,8 @@ def write_ntriples(path: Path, triples: int) -> None:
 
 def write_turtle(path: Path, triples: int) -> None:
     with open(path, "w", encoding="utf-8") as out:
-        out.write(f"@prefix obo: <{OBO}> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-                  f"@prefix rdfs: <{RDFS}> .\n@prefix oboInOwl: <http://www.geneontology.org/formats/oboInOwl#> .\n")
+        out.write(f"@prefix obo: <{OBO}> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix rdfs: <{RDFS}> .\n"
+                  "@prefix oboInOwl: <http://www.geneontology.org/formats/oboInOwl#> .\n")
         out.writelines(f"obo:SYN_{i:07d} a owl:Class ; rdfs:label \"synthetic class {i}\" ;\n"
                        f"    rdfs:subClassOf obo:SYN_{parent:07d} ; oboInOwl:hasDbXref \"FMA:{i}\" .\n"
                        for i, parent in classes(triples))

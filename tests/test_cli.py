@@ -151,3 +151,21 @@ def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None
 def test_query_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--root", str(REPO), "query", "muscle-roots", "--dist", str(tmp_path / "nowhere"))
     assert code == 1 and "run 'tpgraph build' first" in err
+
+
+def test_release_and_imports_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The thin CLI layer over release() and write_module(): exit codes and what they say."""
+    import shutil
+
+    paths = copy_project(tmp_path / "project")
+    shutil.copytree(REPO / "queries", paths.root / "queries")
+    shutil.copytree(REPO / "reference", paths.root / "reference")
+    code, out, _ = run(capsys, "--root", str(paths.root), "imports")
+    assert (code, out) == (0, f"wrote {paths.import_module}: 59 external classes with their labels and parents\n")
+    assert paths.import_module.read_bytes() == (REPO / "ontology" / "imports" / "external.ttl").read_bytes()
+    releases = tmp_path / "releases"
+    code, out, _ = run(capsys, "--root", str(paths.root), "release", "0.1.0", "--out", str(releases))
+    assert code == 0 and out.startswith(f"released 0.1.0 in {releases / '0.1.0'}: ")
+    assert "## 0.1.0" in (paths.root / "CHANGES.md").read_text(encoding="utf-8")
+    code, _, err = run(capsys, "--root", str(paths.root), "release", "0.1.0", "--out", str(releases))
+    assert code == 2 and err.startswith("release refused: ")

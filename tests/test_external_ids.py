@@ -106,3 +106,36 @@ def test_malformed_identifiers_are_refused(tmp_path: Path, value: str, message: 
     with pytest.raises(DataError) as caught:
         load(paths.data, paths.ontology)
     assert [p.message for p in caught.value.problems] == [message]
+
+
+def test_sssom_export(built) -> None:
+    """dist/tpgraph.sssom.tsv: a YAML metadata block, the required columns, one row per link, known prefixes."""
+    from ruamel.yaml import YAML
+
+    text = (built.out_dir / "tpgraph.sssom.tsv").read_text(encoding="utf-8")
+    header = [line[2:] for line in text.splitlines() if line.startswith("# ")]
+    metadata = YAML(typ="safe").load("\n".join(header))
+    assert metadata["mapping_set_id"] == "https://w3id.org/tpgraph/releases/0.1.0/tpgraph.sssom.tsv"
+    assert metadata["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    body = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+    columns, rows = body[0], [dict(zip(body[0], row, strict=True)) for row in body[1:]]
+    assert columns[:4] == ["subject_id", "subject_label", "predicate_id", "object_id"]
+    assert "mapping_justification" in columns
+    assert len(rows) == 86
+    for row in rows:
+        for column in ("subject_id", "predicate_id", "object_id", "mapping_justification"):
+            assert row[column].split(":", 1)[0] in metadata["curie_map"], row
+    assert {"subject_id": "tpgraph:muscle/psoas-major", "subject_label": "psoas major", "predicate_id": "skos:exactMatch",
+            "object_id": "UBERON:0001298", "mapping_justification": "semapv:ManualMappingCuration",
+            "subject_type": "owl named individual"} in rows
+
+
+def test_the_import_module_is_up_to_date(built, tmp_path: Path) -> None:
+    """ontology/imports/external.ttl is what `tpgraph imports` makes from the checked table and the data."""
+    from tpgraph.build import parse_nquads
+    from tpgraph.imports import write_module
+
+    quads = parse_nquads((built.out_dir / "tpgraph.nq").read_text(encoding="utf-8"))
+    fresh = tmp_path / "external.ttl"
+    assert write_module(quads, TABLE, fresh) == 59
+    assert fresh.read_bytes() == (REPO / "ontology" / "imports" / "external.ttl").read_bytes()

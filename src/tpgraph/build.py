@@ -21,16 +21,26 @@ from rdflib import RDF, RDFS, XSD, BNode, Dataset, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL
 
+from tpgraph.imports import MODULE_FILE, MODULE_IRI
 from tpgraph.infer import DERIVED_SUFFIX, infer
 from tpgraph.loader import LoadedData, load
 from tpgraph.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, TP, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
-from tpgraph.schema import RECORD_TYPES
+from tpgraph.schema import EXTERNAL_IRIS, RECORD_TYPES
+from tpgraph.sssom import sssom_tsv
 from tpgraph.validate import validate_loaded
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DATASET_IRI = "https://w3id.org/tpgraph/dataset"
 RELEASE_ONTOLOGY_IRI = "https://w3id.org/tpgraph/tpgraph.owl"
+EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
+UBERON_BASE = EXTERNAL_IRIS["UBERON"][1]
+CATALOG = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<catalog prefer="public" xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
+  <uri id="tpgraph external terms" name="{iri}" uri="imports/{file}"/>
+</catalog>
+"""
+"""Protégé's XML catalog: where the import module lives, so that opening tpgraph.owl needs no network."""
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 OUTPUTS = (
@@ -41,6 +51,9 @@ OUTPUTS = (
     "tpgraph-full.owl",
     "void.ttl",
     "build.json",
+    "tpgraph.sssom.tsv",
+    "catalog-v001.xml",
+    f"imports/{MODULE_FILE}",
 )
 
 
@@ -81,8 +94,15 @@ def _lit(text: str, lang: str | None = None) -> ox.Literal:
     return ox.Literal(text, language=lang) if lang else ox.Literal(text)
 
 
-def owl_triples(quads: list[ox.Quad], include_derived: bool) -> list[ox.Triple]:
-    """One graph for Protégé/owlready2: ontology + records (+ derived), under a release ontology header."""
+def owl_triples(quads: list[ox.Quad], include_derived: bool, module: list[ox.Triple] | None = None,
+                embed_module: bool = False) -> list[ox.Triple]:
+    """One graph for Protégé/owlready2: ontology + records (+ derived), under a release ontology header.
+
+    A record that exactly matches an Uberon class is also asserted to be an instance of it, so that a reasoner
+    given Uberon (or the import ``module`` of external terms) classifies the record in Uberon's hierarchy; the
+    module is imported (``owl:imports``, resolved offline by ``catalog-v001.xml``) or, with ``embed_module``,
+    merged in (for checks that must not resolve imports).
+    """
     vocab = ox.NamedNode(VOCAB_IRI)
     release = ox.NamedNode(RELEASE_ONTOLOGY_IRI)
     triples: set[ox.Triple] = set()
@@ -98,6 +118,13 @@ def owl_triples(quads: list[ox.Quad], include_derived: bool) -> list[ox.Triple]:
                 triples.add(ox.Triple(release, quad.predicate, quad.object))
             continue  # the vocabulary header is replaced by the release header
         triples.add(quad.triple)
+        if quad.predicate == EXACT_MATCH and quad.object.value.startswith(UBERON_BASE) and quad.subject.value.startswith(ID_BASE):
+            triples.add(ox.Triple(quad.subject, ox.NamedNode(str(RDF.type)), quad.object))
+    triples |= display_labels(triples)
+    if module and embed_module:
+        triples |= {t for t in module if t.subject != ox.NamedNode(MODULE_IRI)}
+    elif module:
+        triples.add(ox.Triple(release, ox.NamedNode(str(OWL.imports)), ox.NamedNode(MODULE_IRI)))
     title = "tpgraph: myofascial trigger points" + (" (with build-time inferences)" if include_derived else "")
     triples |= {
         ox.Triple(release, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Ontology))),
@@ -144,7 +171,7 @@ def record_counts(loaded: LoadedData) -> dict[str, int]:
     return {name: counts.get(name, 0) for name in RECORD_TYPES}
 
 
-def write_outputs(dataset: Dataset, out: Path, build_json: dict) -> str:
+def write_outputs(dataset: Dataset, out: Path, build_json: dict, module: list[ox.Triple] | None = None) -> str:
     """Write every artefact into ``out`` (an empty folder); return the build id.
 
     Everything is serialised by pyoxigraph from the sorted canonical quads: rdflib's serialisers follow hash
@@ -156,13 +183,59 @@ def write_outputs(dataset: Dataset, out: Path, build_json: dict) -> str:
     quads = parse_nquads(nquads)
     ox.serialize(quads, str(out / "tpgraph.trig"), ox.RdfFormat.TRIG, prefixes=PREFIXES)
     ox.serialize(quads, str(out / "tpgraph.jsonld"), ox.RdfFormat.JSON_LD, prefixes=PREFIXES)
-    ox.serialize(owl_triples(quads, False), str(out / "tpgraph.owl"), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
-    ox.serialize(owl_triples(quads, True), str(out / "tpgraph-full.owl"), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    ox.serialize(owl_triples(quads, False, module), str(out / "tpgraph.owl"), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    ox.serialize(owl_triples(quads, True, module), str(out / "tpgraph-full.owl"), ox.RdfFormat.RDF_XML,
+                 prefixes=PREFIXES)
+    if module:
+        (out / "imports").mkdir()
+        ox.serialize(module, str(out / "imports" / MODULE_FILE), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+        (out / "catalog-v001.xml").write_text(CATALOG.format(iri=MODULE_IRI, file=MODULE_FILE), encoding="utf-8")
+    version = next((q.object.value for q in quads if q.subject.value == VOCAB_IRI and q.predicate.value == str(OWL.versionInfo)),
+                   "unversioned")
+    (out / "tpgraph.sssom.tsv").write_text(sssom_tsv(quads, version), encoding="utf-8")
     void_prefixes = {**PREFIXES, "void": str(VOID)}
     ox.serialize(void_triples(quads, build_id), str(out / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=void_prefixes)
     build_json = {"build_id": build_id, "quads": len(quads), **build_json}
     (out / "build.json").write_text(json.dumps(build_json, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return build_id
+
+
+def display_labels(triples: set[ox.Triple]) -> set[ox.Triple]:
+    """Labels for the nodes the data leave unlabelled, so that Protégé shows words, not IRIs.
+
+    A claim graph reads "psoas major, according to NAT, Treating Psoas"; a nested node (a trigger point, a
+    zone, an antagonism) reads "psoas major: zone anterior essential". They exist only in the OWL files.
+    """
+    label, rdf_type = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(RDF.type))
+    named = {t.subject.value: t.object.value for t in triples if t.predicate == label}
+    nodes = {t.subject.value for t in triples if t.predicate == rdf_type and isinstance(t.subject, ox.NamedNode)}
+    added = set()
+    for iri in sorted(nodes - set(named)):
+        text = None
+        if iri.startswith(ID_BASE) and "#" in iri:
+            record, fragment = iri.split("#", 1)
+            words = fragment.split("--", 1)[0].replace("-", " ")
+            text = f"{named.get(record, record[len(ID_BASE):])}: {words}"
+        elif iri.startswith(GRAPH_BASE):
+            parts = iri[len(GRAPH_BASE):].split("/")
+            if len(parts) >= 2:
+                record = f"{ID_BASE}{parts[0]}/{parts[1]}"
+                about = named.get(record, f"{parts[0]}/{parts[1]}")
+                if len(parts) == 2:
+                    text = f"{about}, tpgraph's own statements"
+                else:
+                    source = named.get(f"{ID_BASE}source/{parts[2]}", parts[2])
+                    text = f"{about}, according to {source}" + (" (derived)" if parts[-1] == "derived" else "")
+        if text:
+            added.add(ox.Triple(ox.NamedNode(iri), label, _lit(text, "en")))
+    return added
+
+
+def read_module(path: Path) -> list[ox.Triple]:
+    """The committed import module of external terms (empty when the tree has none)."""
+    if not path.is_file():
+        return []
+    return sorted(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), key=str)
 
 
 def replace_dir(new: Path, target: Path) -> None:
@@ -196,7 +269,8 @@ def build(paths: ProjectPaths, out_dir: Path | None = None) -> BuildResult:
     try:
         graphs = sum(1 for g in loaded.dataset.graphs() if len(g) and str(g.identifier).startswith(GRAPH_BASE))
         counts = record_counts(loaded)
-        build_id = write_outputs(loaded.dataset, staging, {"graphs": graphs, "records": counts})
+        build_id = write_outputs(loaded.dataset, staging, {"graphs": graphs, "records": counts},
+                                 read_module(paths.import_module))
         quads = json.loads((staging / "build.json").read_text())["quads"]
         replace_dir(staging, out_dir)
     except BaseException:

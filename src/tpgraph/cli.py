@@ -60,7 +60,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
-    from tpgraph.build import canonical_nquads, owl_triples, parse_nquads
+    from tpgraph.build import canonical_nquads, owl_triples, parse_nquads, read_module
     from tpgraph.infer import infer
     from tpgraph.loader import load
     from tpgraph.profile import ProfileCheckError, check_owl2_dl
@@ -75,7 +75,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="tpgraph-check-") as tmp:
         owl_path = Path(tmp) / "tpgraph.owl"
         quads = parse_nquads(canonical_nquads(loaded.dataset))
-        ox.serialize(owl_triples(quads, include_derived=False), str(owl_path), ox.RdfFormat.RDF_XML)
+        module = read_module(paths.import_module)
+        ox.serialize(owl_triples(quads, False, module, embed_module=True), str(owl_path), ox.RdfFormat.RDF_XML)
         try:
             violations = check_owl2_dl(owl_path)
         except ProfileCheckError as err:
@@ -106,6 +107,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from tpgraph.release import ReleaseError, release
+
+    paths = _paths(args)
+    try:
+        result = release(paths, args.version, Path(args.out) if args.out else None)
+    except ReleaseError as err:
+        print(f"release refused: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except DataError as err:
+        return _report_problems(err, "nothing was released")
+    print(f"released {result.version} in {result.folder}: {result.records} records, {result.triples} triples")
+    for name in result.files:
+        print(f"  {name}")
+    print(f"added to {result.changes_file}:\n")
+    sys.stdout.write(result.changes)
+    return EXIT_OK
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    from tpgraph.build import canonical_nquads, parse_nquads
+    from tpgraph.imports import write_module
+    from tpgraph.loader import load
+
+    paths = _paths(args)
+    try:
+        loaded = load(paths.data, paths.ontology)
+    except DataError as err:
+        return _report_problems(err, "the import module was not written")
+    classes = write_module(parse_nquads(canonical_nquads(loaded.dataset)), paths.external_ids, paths.import_module)
+    print(f"wrote {paths.import_module}: {classes} external classes with their labels and parents")
+    return EXIT_OK
+
+
 def _split_param(text: str) -> tuple[str, str]:
     from tpgraph.parameters import ParameterError
 
@@ -125,8 +160,17 @@ def _named_query(args: argparse.Namespace, paths):
     return find(load_catalogue(paths.queries), args.query)
 
 
+def _report_external(err: Exception) -> int:
+    """A ``--with`` file that cannot be loaded: its one-line reason; 2 for a mistaken request, 1 for a bad file."""
+    from tpgraph.external import ExternalArgumentError
+
+    print(err, file=sys.stderr)
+    return EXIT_USAGE if isinstance(err, ExternalArgumentError) else EXIT_FAILED
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from tpgraph.catalogue import CatalogueError
+    from tpgraph.external import ExternalDataError, plan_external
     from tpgraph.parameters import ParameterError, bind
     from tpgraph.results import table
     from tpgraph.store import OxigraphStore, QueryError, SelectResult
@@ -139,10 +183,14 @@ def cmd_query(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     dist = Path(args.dist) if args.dist else paths.dist
     try:
+        plan_external(args.external)  # a mistaken --with is reported before the build is loaded
         store = OxigraphStore.from_dist(dist)
+        store.add_external(args.external, sys.stderr)
     except FileNotFoundError as err:
         print(err, file=sys.stderr)
         return EXIT_FAILED
+    except ExternalDataError as err:
+        return _report_external(err)
     try:
         values = dict(_split_param(p) for p in args.param)
         text = bind(store, named, values)
@@ -187,10 +235,15 @@ def cmd_queries(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from tpgraph.external import ExternalDataError, plan_external
     from tpgraph.serve import serve
     from tpgraph.settings import ServerSettings
 
     paths = _paths(args)
+    try:
+        plan_external(args.external)  # a mistaken --with is reported before anything is built or loaded
+    except ExternalDataError as err:
+        return _report_external(err)
     settings = replace(
         ServerSettings(),
         host=args.host, port=args.port, timeout=args.timeout, workers=args.workers, threads=args.threads,
@@ -200,15 +253,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cache_entries=0 if args.no_cache else ServerSettings.cache_entries,
     )
     try:
-        serve(settings, paths, rebuild=args.build)
+        serve(settings, paths, rebuild=args.build, external=args.external)
     except DataError as err:
         return _report_problems(err)
+    except ExternalDataError as err:
+        return _report_external(err)
     except FileNotFoundError as err:
         print(err, file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         pass
     return EXIT_OK
+
+
+WITH_EPILOG = """\
+external datasets (--with FILE ...):
+  Each file goes into its own named graph,
+    https://w3id.org/tpgraph/graph/external/<file name without extensions>
+  (uberon.owl.gz -> .../graph/external/uberon). The default graph stays the
+  union of all graphs, so one query joins tpgraph records to external classes:
+    SELECT ?label WHERE { muscle:psoas-major skos:exactMatch ?c .
+                          ?c rdfs:label ?label }
+  Formats: .owl or .rdf (RDF/XML), .ttl (Turtle), .nt (N-Triples), each
+  optionally gzip-compressed (.gz). Put --with last, or end its list with --."""
+
+
+def _add_with(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--with", dest="external", nargs="+", action="extend", default=[], type=Path, metavar="FILE",
+                   help="also load these RDF files (e.g. an Uberon or FMA release), each into its own named graph; "
+                        "see below")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -220,24 +293,35 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: dist/)")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("release", help="build and publish releases/VERSION/ (never overwritten); log it in CHANGES.md")
+    p.add_argument("version", metavar="VERSION", help="MAJOR.MINOR.PATCH, greater than the latest release")
+    p.add_argument("--out", help="releases folder (default: releases/)")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("imports", help="regenerate ontology/imports/external.ttl from reference/external-ids.tsv")
+    p.set_defaults(func=cmd_imports)
+
     p = sub.add_parser("validate", help="check the data files and SHACL shapes; non-zero exit on any problem")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("check", help="OWL 2 DL profile and HermiT consistency of ontology + data")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("query", help="run a SPARQL query file against the built dataset")
+    p = sub.add_parser("query", help="run a named query or a SPARQL query file against the built dataset",
+                       epilog=WITH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("query", help="the name of a named query (see tpgraph queries), or a .rq file")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter the query declares; a record's id, label, synonym or IRI")
     p.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
+    _add_with(p)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("queries", help="list the named queries and their parameters")
     p.set_defaults(func=cmd_queries)
 
-    p = sub.add_parser("serve", help="serve the SPARQL endpoint and query page (waitress, sandboxed workers)")
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint and query page (waitress, sandboxed workers)",
+                       epilog=WITH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped")
@@ -253,6 +337,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="turn the result cache off (for benchmarks)")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
     p.add_argument("--build", action="store_true", help="rebuild from the sources before serving")
+    _add_with(p)
     p.set_defaults(func=cmd_serve)
     return top
 

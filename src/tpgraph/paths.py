@@ -37,6 +37,14 @@ class ProjectPaths:
         return self.root / "queries"
 
     @property
+    def import_module(self) -> Path:
+        return self.root / "ontology" / "imports" / "external.ttl"
+
+    @property
+    def external_ids(self) -> Path:
+        return self.root / "reference" / "external-ids.tsv"
+
+    @property
     def quality_checks(self) -> Path:
         return self.root / "queries" / "qc"
 

@@ -1,4 +1,4 @@
-"""``tpgraph serve``: load the built dataset, fork the query workers, and serve the app with waitress.
+"""``tpgraph serve``: load the build (and any ``--with`` files), fork the query workers, serve with waitress.
 
 waitress is a production WSGI server from PyPI that runs in one process with a thread pool. That fits the
 sandbox: the worker zygote is forked once, before any thread exists, and every thread hands queries to the
@@ -8,11 +8,16 @@ own workers and multiply the worker pools.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from tpgraph.build import build
+from tpgraph.external import ExternalGraph
 from tpgraph.paths import ProjectPaths
 from tpgraph.sandbox import SandboxedStore, SandboxSettings, WorkerPool
 from tpgraph.settings import ServerSettings
@@ -32,8 +37,25 @@ def configure_logging() -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
 
-def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False) -> None:
-    """Serve until interrupted."""
+def served_build(info: BuildInfo, external: Sequence[ExternalGraph]) -> BuildInfo:
+    """The build as served. With external graphs its id (the ETag) also names the files loaded (graph, size,
+    modification time), so a client never revalidates an answer computed without them, or with another release;
+    its triple count includes theirs."""
+    if not external:
+        return info
+    stamp = "\n".join(f"{g.graph} {g.file_bytes} {g.modified_ns} {g.triples}" for g in external)
+    digest = hashlib.sha256(stamp.encode("utf-8")).hexdigest()[:12]
+    triples = info.quads + sum(g.triples for g in external)
+    return replace(info, build_id=f"{info.build_id}+{digest}", quads=triples)
+
+
+def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False,
+          external: Sequence[Path] = ()) -> None:
+    """Serve until interrupted; ``external`` RDF files are loaded, each into a graph of its own, before the
+    workers fork.
+
+    Raises ExternalDataError before anything is started when an external file cannot be loaded.
+    """
     from waitress import serve as waitress_serve
 
     dist = settings.dist or paths.dist
@@ -41,15 +63,20 @@ def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False) 
         result = build(paths, dist)
         print(f"rebuilt {dist} (build id {result.build_id})", flush=True)
     store = OxigraphStore.from_dist(dist)
+    # Before pool.start(): the zygote forks the store as it is then, so workers see only what is loaded by then.
+    loaded = store.add_external(external, sys.stderr)
     pool = WorkerPool(store, SandboxSettings(workers=settings.workers, timeout=settings.timeout,
                                              memory_limit_mb=settings.worker_memory_mb, acquire_timeout=1.0))
     pool.start()  # forks the worker zygote: must happen before waitress starts its threads
     try:
-        info = BuildInfo.from_dist(dist)
+        info = served_build(BuildInfo.from_dist(dist), loaded)
         app = create_app(settings, SandboxedStore(pool), info, lookup=store)
         configure_logging()
-        print(json.dumps({"serving": f"http://{settings.host}:{settings.port}/", "build_id": info.build_id,
-                          "workers": settings.workers, "timeout_s": settings.timeout}), flush=True)
+        started = {"serving": f"http://{settings.host}:{settings.port}/", "build_id": info.build_id,
+                   "workers": settings.workers, "timeout_s": settings.timeout}
+        if loaded:
+            started["external_graphs"] = {g.graph: g.triples for g in loaded}
+        print(json.dumps(started), flush=True)
         # channel_timeout bounds how long an idle or stalled connection is held (waitress waits forever for the
         # body of a body-less request that sent 'Expect: 100-continue'; see fuzz/RESULTS.md).
         waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="tpgraph",

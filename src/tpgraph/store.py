@@ -8,16 +8,19 @@ source a row rests on.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 import pyoxigraph as ox
 
 from tpgraph.namespaces import QUERY_PREFIXES
 from tpgraph.prescan import QueryRefused, prescan
 from tpgraph.sparql_results import write_boolean, write_select
+
+if TYPE_CHECKING:
+    from tpgraph.external import ExternalGraph
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -149,6 +152,15 @@ class OxigraphStore:
         if not nquads.is_file():
             raise FileNotFoundError(f"no built dataset at {nquads}; run 'tpgraph build' first")
         return cls.from_nquads(nquads)
+
+    def add_external(self, paths: Sequence[Path], progress: TextIO | None = None) -> list[ExternalGraph]:
+        """Load extra RDF files (an Uberon or FMA release) beside the build, each into its own named graph.
+
+        The loading itself lives in ``tpgraph.external``; this only hands it the store. Raises ExternalDataError.
+        """
+        from tpgraph.external import load_external
+
+        return load_external(self._store, paths, progress)
 
     def _run(self, query: str, bindings: Mapping[str, Term] | None):
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}

@@ -27,8 +27,8 @@ from tpgraph.api import register_api
 from tpgraph.catalogue import NamedQuery, load_catalogue
 from tpgraph.fastpath import CACHEABLE, ReplayCachedGets
 from tpgraph.metrics import Metrics
-from tpgraph.parameters import ParameterError, bind
 from tpgraph.namespaces import QUERY_PREFIXES
+from tpgraph.parameters import ParameterError, bind
 from tpgraph.prescan import QueryRefused, prescan
 from tpgraph.protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError, negotiate, offers_for, parse_request
 from tpgraph.sandbox import Busy
