@@ -326,3 +326,21 @@ def test_serve_refuses_a_bad_external_file_without_starting(tmp_path: Path, buil
                           (missing, f"{missing}: no such file")]:
         done = subprocess.run(base + [str(path)], capture_output=True, text=True, timeout=120, check=False)
         assert (done.returncode, done.stdout, done.stderr) == (1, "", message + "\n")
+
+
+def test_the_example_join_walks_uberon_part_of_through_the_datas_own_links(
+        built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    """queries/examples/uberon-part-of.rq over the build and the Uberon fragment, with the links the data carry."""
+    example = Path(__file__).parents[1] / "queries" / "examples" / "uberon-part-of.rq"
+    code, out, _ = run(capsys, "query", str(example), "--dist", str(built.out_dir), "--format", "csv",
+                       "--with", str(FRAGMENT_OWL))
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out))) == [
+        ["muscle", "label", "uberon", "whole", "wholeLabel"],
+        ["https://w3id.org/tpgraph/id/muscle/gluteus-maximus", "gluteus maximus", OBO + "UBERON_0001370",
+         OBO + "UBERON_0004470", "musculature of pelvic girdle"],
+        ["https://w3id.org/tpgraph/id/muscle/rectus-femoris", "rectus femoris", OBO + "UBERON_0001378",
+         OBO + "UBERON_0001377", "quadriceps femoris"],
+        ["https://w3id.org/tpgraph/id/muscle/vastus-lateralis", "vastus lateralis", OBO + "UBERON_0001379",
+         OBO + "UBERON_0001377", "quadriceps femoris"],
+    ]
