@@ -14,9 +14,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-RAW_KEY = "tpgraph.raw_key"
-"""Environ key under which the middleware leaves the request's cache key for the application."""
-
 CACHEABLE = "tpgraph.cacheable"
 """Environ key the application sets when its answer to this exact request may be replayed."""
 
@@ -42,7 +39,6 @@ class ReplayCachedGets:
             start_response(status, headers)
             self.record(environ, int(status[:3]), time.perf_counter() - started, "cached")
             return [body]
-        environ[RAW_KEY] = key
         captured: list = []
 
         def capture(status: str, headers: list, exc_info: Any = None) -> Callable:

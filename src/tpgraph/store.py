@@ -30,6 +30,7 @@ RESULT_FORMATS = {
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
+"""Media types of SELECT/ASK results, mapped to ``sparql_results`` format names."""
 
 NATIVE_FORMATS = {"json": ox.QueryResultsFormat.JSON, "tsv": ox.QueryResultsFormat.TSV}
 NATIVE_MIN_ROW_BYTES = {"json": 3, "tsv": 1}
@@ -61,7 +62,6 @@ def native_row_count(body: bytes, fmt: str) -> int:
     if fmt == "tsv":
         return body.count(b"\n") - 1
     return len(json.loads(body)["results"]["bindings"])
-"""Media types of SELECT/ASK results, mapped to ``sparql_results`` format names."""
 
 
 @dataclass(frozen=True)
@@ -217,50 +217,17 @@ class OxigraphStore:
 
         A SELECT answer in JSON or TSV is written by pyoxigraph's own serialiser: those are the formats where
         tpgraph's writers and pyoxigraph's agree byte for byte, and the native writer is several times faster.
-        Only an answer with more than ``row_cap`` rows runs again through tpgraph's capped writers.
-        """
-        fmt = RESULT_FORMATS.get(job.media_type)
-        if fmt in NATIVE_MIN_ROW_BYTES:
-            native = self._native_select(job, fmt)
-            if native is not None:
-                return native
-        return self._capped(job)
-
-    def _evaluate(self, job: QueryJob):
-        return self._store.query(
-            job.query,
-            use_default_graph_as_union=job.default_graphs is None and not job.query_dataset,
-            default_graph=[ox.NamedNode(g) for g in job.default_graphs] if job.default_graphs is not None else None,
-            named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None,
-            prefixes=QUERY_PREFIXES,
-        )
-
-    def _native_select(self, job: QueryJob, fmt: str) -> QueryAnswer | None:
-        """The answer written by pyoxigraph, when it is a SELECT with at most ``row_cap`` rows; else None.
-
-        Rows are only counted when the body is big enough to hold more than ``row_cap`` of them; an answer
-        over the cap (rare, and then the query runs a second time through the capped writers) needs the
-        truncation notice the native writer cannot give.
+        Only an answer with more than ``row_cap`` rows is evaluated a second time, through tpgraph's capped
+        writers, which announce the truncation.
         """
         try:
             result = self._evaluate(job)
-        except (SyntaxError, ValueError, RuntimeError):
-            return None  # the capped path reports it
-        if not isinstance(result, ox.QuerySolutions):
-            return None
-        buffer = NativeBudget(NATIVE_MAX_BYTES)
-        try:
-            result.serialize(buffer, NATIVE_FORMATS[fmt])
-        except (OverflowError, ValueError, RuntimeError):
-            return None
-        body = bytes(buffer.data)
-        if len(body) >= NATIVE_MIN_ROW_BYTES[fmt] * job.row_cap and native_row_count(body, fmt) > job.row_cap:
-            return None
-        return QueryAnswer(200, body, job.media_type)
-
-    def _capped(self, job: QueryJob) -> QueryAnswer:
-        try:
-            result = self._evaluate(job)
+            fmt = RESULT_FORMATS.get(job.media_type)
+            if isinstance(result, ox.QuerySolutions) and fmt in NATIVE_FORMATS:
+                native = self._native_select(result, job, fmt)
+                if native is not None:
+                    return native
+                result = self._evaluate(job)  # the native writer used the solutions up
         except SyntaxError as err:
             return QueryAnswer.failure(400, f"query syntax error: {err}")
         except (ValueError, RuntimeError) as err:  # e.g. a function the engine does not implement
@@ -271,6 +238,32 @@ class OxigraphStore:
             return QueryAnswer.failure(406, f"the results cannot be written as {job.media_type}: {err}")
         except RuntimeError as err:  # raised lazily while rows are produced
             return QueryAnswer.failure(400, f"the query cannot be evaluated: {err}")
+
+    def _evaluate(self, job: QueryJob):
+        return self._store.query(
+            job.query,
+            use_default_graph_as_union=job.default_graphs is None and not job.query_dataset,
+            default_graph=[ox.NamedNode(g) for g in job.default_graphs] if job.default_graphs is not None else None,
+            named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None,
+            prefixes=QUERY_PREFIXES,
+        )
+
+    @staticmethod
+    def _native_select(result: ox.QuerySolutions, job: QueryJob, fmt: str) -> QueryAnswer | None:
+        """The answer written by pyoxigraph when it has at most ``row_cap`` rows; None otherwise.
+
+        Rows are only counted when the body is big enough to hold more than ``row_cap`` of them. An error
+        raised while rows are produced also gives None: the capped path reports it.
+        """
+        buffer = NativeBudget(NATIVE_MAX_BYTES)
+        try:
+            result.serialize(buffer, NATIVE_FORMATS[fmt])
+        except (OverflowError, ValueError, RuntimeError):
+            return None
+        body = bytes(buffer.data)
+        if len(body) >= NATIVE_MIN_ROW_BYTES[fmt] * job.row_cap and native_row_count(body, fmt) > job.row_cap:
+            return None
+        return QueryAnswer(200, body, job.media_type)
 
     def _answer(self, result, job: QueryJob) -> QueryAnswer:
         fmt = RESULT_FORMATS.get(job.media_type)

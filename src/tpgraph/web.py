@@ -4,7 +4,9 @@
 anything with ``execute(QueryJob) -> QueryAnswer`` (the sandboxed worker pool in production, the in-process
 store in fast tests). Every stranger's query passes, in order: body limit, protocol checks, the lexical
 pre-scan (SERVICE, LOAD, updates, nesting and size limits), the ETag check, the result cache, the in-flight
-caps, and only then a worker with a deadline.
+caps, and only then a worker with a deadline. A GET identical to one already answered is replayed from the
+cache before any of this (``fastpath.py``); the named-query REST API (``api.py``) joins the same path after
+binding its parameters.
 """
 
 from __future__ import annotations
@@ -330,9 +332,10 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         return Response(body, content_type=content_type)
 
     register_api(app, catalogue, lookup, build.build_id, evaluate, _text, settings.row_cap)
+
     def record_replay(environ: dict[str, Any], status: int, seconds: float, outcome: str) -> None:
         metrics.cache_hits.inc()
-        record(environ, status, seconds, outcome)
+        record(environ, status, seconds, outcome, "replay")
 
     app.wsgi_app = ReplayCachedGets(app.wsgi_app, cache, record_replay)  # type: ignore[method-assign]
     return app
