@@ -235,7 +235,7 @@ def read_module(path: Path) -> list[ox.Triple]:
     """The committed import module of external terms (empty when the tree has none)."""
     if not path.is_file():
         return []
-    return sorted(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), key=str)
+    return sorted((quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)), key=str)
 
 
 def replace_dir(new: Path, target: Path) -> None:
