@@ -171,9 +171,7 @@ def _report_external(err: Exception) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     from tpgraph.catalogue import CatalogueError
     from tpgraph.external import ExternalDataError, plan_external
-    from tpgraph.parameters import ParameterError, bind
-    from tpgraph.results import table
-    from tpgraph.store import OxigraphStore, QueryError, SelectResult
+    from tpgraph.store import OxigraphStore
 
     paths = _paths(args)
     try:
@@ -182,21 +180,56 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return EXIT_USAGE
     dist = Path(args.dist) if args.dist else paths.dist
+    if args.store:
+        if args.external:
+            print("--with loads files into the embedded store; it cannot be used with --store", file=sys.stderr)
+            return EXIT_USAGE
+        store = _remote_store(args.store, args.timeout)
+        if store is None:
+            return EXIT_FAILED
+    else:
+        try:
+            plan_external(args.external)  # a mistaken --with is reported before the build is loaded
+            store = OxigraphStore.from_dist(dist)
+            store.add_external(args.external, sys.stderr)
+        except FileNotFoundError as err:
+            print(err, file=sys.stderr)
+            return EXIT_FAILED
+        except ExternalDataError as err:
+            return _report_external(err)
+    return _run_named(args, named, store)
+
+
+def _remote_store(query_url: str, timeout: float):
+    """A RemoteStore at ``query_url`` (credentials from the environment) whose default graph is the union; None
+    after printing why not."""
+    from tpgraph.remote import RemoteStore, RemoteStoreError
+
+    store = RemoteStore.from_environment(query_url, timeout=timeout)
     try:
-        plan_external(args.external)  # a mistaken --with is reported before the build is loaded
-        store = OxigraphStore.from_dist(dist)
-        store.add_external(args.external, sys.stderr)
-    except FileNotFoundError as err:
+        store.check_union_default_graph()
+    except RemoteStoreError as err:
         print(err, file=sys.stderr)
-        return EXIT_FAILED
-    except ExternalDataError as err:
-        return _report_external(err)
+        return None
+    return store
+
+
+def _run_named(args: argparse.Namespace, named, store) -> int:
+    """Bind the query's parameters (looked up in ``store``) and print its answer in ``args.format``."""
+    from tpgraph.parameters import ParameterError, bind
+    from tpgraph.remote import RemoteStoreError
+    from tpgraph.results import table
+    from tpgraph.store import QueryError, SelectResult
+
     try:
         values = dict(_split_param(p) for p in args.param)
         text = bind(store, named, values)
     except ParameterError as err:
         print(f"{named.name}: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except RemoteStoreError as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILED
     media = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
     try:
         if args.format == "table":
@@ -211,6 +244,9 @@ def cmd_query(args: argparse.Namespace) -> int:
             sys.stdout.write(store.serialized(text, media[args.format]).decode("utf-8"))
     except QueryError as err:
         print(f"{named.name}: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except RemoteStoreError as err:
+        print(err, file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -252,6 +288,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist, queries=paths.queries,
         cache_entries=0 if args.no_cache else ServerSettings.cache_entries,
     )
+    if args.store:
+        return _serve_remote(args, settings)
     try:
         serve(settings, paths, rebuild=args.build, external=args.external)
     except DataError as err:
@@ -264,6 +302,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return EXIT_OK
+
+
+def _serve_remote(args: argparse.Namespace, settings) -> int:
+    from tpgraph.remote import RemoteStoreError
+    from tpgraph.serve import serve_remote
+
+    if args.external or args.build:
+        print("--with and --build act on the embedded store; they cannot be used with --store", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        serve_remote(settings, args.store)
+    except RemoteStoreError as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from tpgraph.push import PushError, push, query_url_for
+    from tpgraph.remote import RemoteStore, RemoteStoreError
+
+    dist = Path(args.dist) if args.dist else _paths(args).dist
+    query_url = args.query or query_url_for(args.to)
+    store = RemoteStore.from_environment(query_url, args.to, timeout=args.timeout)
+    try:
+        report = push(store, dist, lambda line: print(line, file=sys.stderr, flush=True))
+    except (PushError, RemoteStoreError) as err:
+        print(f"push failed: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    print(f"pushed {dist / 'tpgraph.nq'} to {args.to}: {report.graphs} graphs, {report.triples} triples "
+          f"in {report.seconds:.1f} s; every graph's count checked through {query_url}")
+    return EXIT_OK
+
+
+STORE_HELP = ("evaluate on this SPARQL 1.1 query endpoint instead of the embedded store (its default graph must "
+              "be the union of its named graphs; credentials from TPGRAPH_STORE_USER and TPGRAPH_STORE_PASSWORD)")
 
 
 WITH_EPILOG = """\
@@ -314,6 +392,8 @@ def parser() -> argparse.ArgumentParser:
                    help="a parameter the query declares; a record's id, label, synonym or IRI")
     p.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
+    p.add_argument("--store", metavar="QUERY_URL", help=STORE_HELP)
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for --store to answer")
     _add_with(p)
     p.set_defaults(func=cmd_query)
 
@@ -337,8 +417,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="turn the result cache off (for benchmarks)")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
     p.add_argument("--build", action="store_true", help="rebuild from the sources before serving")
+    p.add_argument("--store", metavar="QUERY_URL", help=STORE_HELP + "; no worker is forked, --workers caps the "
+                   "queries in flight to it and --timeout is the HTTP timeout")
     _add_with(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("push", help="load dist/ into a SPARQL 1.1 server (Graph Store Protocol PUT per graph) and "
+                                    "check every graph's triple count",
+                       description="Credentials, when the server needs them, come from the environment only: "
+                                   "TPGRAPH_STORE_USER and TPGRAPH_STORE_PASSWORD (HTTP Basic, or Digest when the "
+                                   "server refuses Basic).")
+    p.add_argument("--to", required=True, metavar="GSP_URL",
+                   help="the Graph Store Protocol endpoint (Oxigraph server .../store, Virtuoso "
+                        ".../sparql-graph-crud-auth, Fuseki .../DATASET/data)")
+    p.add_argument("--query", metavar="QUERY_URL",
+                   help="the query endpoint used to check the push (default: next to GSP_URL for Oxigraph server, "
+                        "Virtuoso, Fuseki and GraphDB, else GSP_URL itself)")
+    p.add_argument("--dist", help="built dataset folder (default: dist/)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each HTTP request")
+    p.set_defaults(func=cmd_push)
     return top
 
 

@@ -49,6 +49,33 @@ def served_build(info: BuildInfo, external: Sequence[ExternalGraph]) -> BuildInf
     return replace(info, build_id=f"{info.build_id}+{digest}", quads=triples)
 
 
+def serve_remote(settings: ServerSettings, store_url: str) -> None:
+    """Serve with every query evaluated by the SPARQL server at ``store_url`` (credentials from the
+    environment): no worker pool is forked, since nothing is evaluated here, but every check in front of the
+    evaluation stays. ``settings.workers`` caps the queries in flight to the store.
+
+    Raises RemoteStoreError (UnionDefaultGraphError) before anything is served when the store does not answer,
+    holds no tpgraph data, or does not use the union of its named graphs as default graph.
+    """
+    from waitress import serve as waitress_serve
+
+    from tpgraph.remote import RemoteStore
+
+    store = RemoteStore.from_environment(store_url, timeout=settings.timeout)
+    store.check_union_default_graph()
+    store.own_graphs()  # read once, before the threads start
+    info = BuildInfo.from_dist(settings.dist)
+    app = create_app(settings, store, info, lookup=store)
+    configure_logging()
+    print(json.dumps({"serving": f"http://{settings.host}:{settings.port}/", "build_id": info.build_id,
+                      "store": store_url, "timeout_s": settings.timeout}), flush=True)
+    try:
+        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="tpgraph",
+                       channel_timeout=30, _quiet=True)
+    finally:
+        store.close()
+
+
 def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False,
           external: Sequence[Path] = ()) -> None:
     """Serve until interrupted; ``external`` RDF files are loaded, each into a graph of its own, before the

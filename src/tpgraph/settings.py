@@ -28,6 +28,7 @@ class ServerSettings:
     trusted_proxies: int = 0
     dist: Path | None = None
     queries: Path | None = None
+    ontology: Path | None = None  # the Turtle source of /vocab
     limits: Limits = field(default_factory=Limits)
 
     @property

@@ -11,6 +11,7 @@ binding its parameters.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -29,6 +30,8 @@ from tpgraph.api import register_api
 from tpgraph.catalogue import NamedQuery, load_catalogue
 from tpgraph.fastpath import CACHEABLE, ReplayCachedGets
 from tpgraph.metrics import Metrics
+from tpgraph.pages import register_pages
+from tpgraph.paths import default_paths
 from tpgraph.namespaces import QUERY_PREFIXES
 from tpgraph.parameters import ParameterError, bind
 from tpgraph.prescan import QueryRefused, prescan
@@ -37,6 +40,7 @@ from tpgraph.sandbox import Busy
 from tpgraph.service_description import service_description
 from tpgraph.settings import ServerSettings
 from tpgraph.store import QueryAnswer, QueryJob, Store
+from tpgraph.vocab import vocabulary_html
 
 access_log = logging.getLogger("tpgraph.access")
 slow_log = logging.getLogger("tpgraph.slow")
@@ -332,6 +336,9 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         return Response(body, content_type=content_type)
 
     register_api(app, catalogue, lookup, build.build_id, evaluate, _text, settings.row_cap)
+    ontology = settings.ontology or default_paths().ontology
+    register_pages(app, catalogue, lookup, ontology, settings.dist,
+                   functools.cache(lambda: vocabulary_html(ontology)), _text)
 
     def record_replay(environ: dict[str, Any], status: int, seconds: float, outcome: str) -> None:
         metrics.cache_hits.inc()

@@ -1,0 +1,310 @@
+"""The body map: its geometry matches the regions, and maps from the real build and from a fixture shade exactly
+the expected shapes, on the expected sides, with safe and deterministic SVG."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+
+from tpgraph.bodymap import (
+    MapZone,
+    geometry_problems,
+    leaf_views,
+    load_geometry,
+    region_labels,
+    render_map,
+    zones_for,
+)
+from tpgraph.build import build
+from tpgraph.namespaces import ID_BASE
+from tpgraph.store import OxigraphStore
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def shaded_shapes(svg: str) -> dict[str, str]:
+    """id -> intensity class of every shaded region shape in a rendered map."""
+    root = ET.fromstring(svg)
+    shaded = {}
+    for element in root.iter():
+        classes = (element.get("class") or "").split()
+        if "region" in classes and element.get("id"):
+            levels = [c for c in classes if c in ("essential", "spillover")]
+            if levels:
+                shaded[element.get("id")] = levels[0]
+    return shaded
+
+
+# ---------------------------------------------------------------------------------------------- geometry
+
+
+def test_geometry_covers_exactly_the_leaf_regions_each_in_its_view(store: OxigraphStore) -> None:
+    leaves = leaf_views(store)
+    assert len(leaves) == 95
+    assert sorted(leaves.values()).count("anterior") == 40
+    assert sorted(leaves.values()).count("posterior") == 34
+    assert sorted(leaves.values()).count("lateral") == 21
+    geometry = load_geometry()
+    assert geometry_problems(geometry, leaves) == []
+    assert {slug: shape.view for slug, shape in geometry.regions.items()} == leaves
+
+
+def test_geometry_problems_name_missing_misplaced_and_unknown_shapes() -> None:
+    geometry = load_geometry()
+    leaves = {slug: shape.view for slug, shape in geometry.regions.items()}
+    del leaves["groin"]
+    leaves["knee"] = "anterior"
+    leaves["heel"] = "lateral"
+    assert geometry_problems(geometry, leaves) == [
+        "groin: shape names no leaf region (unknown, or a region with parts)",
+        "heel: shape is in the posterior view, the region in the lateral view",
+        "knee: leaf region (anterior view) has no shape",
+    ]
+
+
+@pytest.mark.parametrize("view", ["anterior", "posterior", "lateral"])
+def test_shapes_do_not_overlap_within_a_view(view: str) -> None:
+    """Sampled on a 1-unit grid (off the round coordinates the shapes use): no point lies in two shapes."""
+    geometry = load_geometry()
+    shapes = []
+    for region in geometry.in_view(view):
+        shapes.append((f"{region.slug}", region.shape))
+        if region.placement == "paired" and view != "lateral":
+            shapes.append((f"{region.slug} (mirrored)", region.shape.mirrored()))
+    boxes = [(name, shape, shape.bounds()) for name, shape in shapes]
+    overlaps = set()
+    for i in range(-120, 120):
+        x = i + 0.37
+        for j in range(540):
+            y = j + 0.61
+            inside = [name for name, shape, (x0, y0, x1, y1) in boxes
+                      if x0 <= x <= x1 and y0 <= y <= y1 and shape.contains(x, y)]
+            if len(inside) > 1:
+                overlaps.add(tuple(inside))
+    assert overlaps == set()
+
+
+def test_midline_shapes_are_drawn_once_and_paired_shapes_on_each_side() -> None:
+    svg = render_map([], {}, "empty")
+    ids = [e.get("id") for e in ET.fromstring(svg).iter() if e.get("data-region")]
+    assert len(ids) == len(set(ids))
+    assert "region-sacral-region" in ids and "region-sacral-region-right" not in ids
+    assert {"region-groin-right", "region-groin-left", "region-lateral-knee-right",
+            "region-lateral-knee-left"} <= set(ids)
+    geometry = load_geometry()
+    midline = sum(1 for r in geometry.regions.values() if r.placement == "midline")
+    assert len(ids) == 2 * 95 - midline
+
+
+# ---------------------------------------------------------------------------------------------- psoas major
+
+
+def test_psoas_major_map_from_the_real_build(store: OxigraphStore) -> None:
+    """Expected from data/groups/iliopsoas.yaml (the NAT page's claims on the group reach psoas major)."""
+    zones = zones_for(store, f"{ID_BASE}muscle/psoas-major")
+    assert zones == [
+        MapZone("asis-region", "anterior", "spillover", None),
+        MapZone("groin", "anterior", "spillover", None),
+        MapZone("lateral-lumbar-region", "posterior", "spillover", "ipsilateral"),
+        MapZone("lumbar-paraspinal-region", "posterior", "essential", "ipsilateral"),
+        MapZone("upper-anterior-thigh", "anterior", "essential", None),
+        MapZone("upper-anterior-thigh", "anterior", "spillover", None),
+    ]
+    labels = region_labels(store)
+    svg = render_map(zones, labels, "Referred pain: psoas major")
+    assert shaded_shapes(svg) == {
+        "region-lumbar-paraspinal-region-right": "essential",
+        "region-lateral-lumbar-region-right": "spillover",
+        "region-upper-anterior-thigh-right": "essential",
+        "region-upper-anterior-thigh-left": "essential",
+        "region-asis-region-right": "spillover",
+        "region-asis-region-left": "spillover",
+        "region-groin-right": "spillover",
+        "region-groin-left": "spillover",
+    }
+    desc = ET.fromstring(svg).find(f"{SVG}desc")
+    assert desc is not None and desc.text == (
+        "Essential pain: lumbar paraspinal region (patient's right), upper anterior thigh (both sides). "
+        "Spillover pain: anterior superior iliac spine region (both sides), groin (both sides), "
+        "lateral lumbar region (patient's right). "
+        "Sides are the patient's own, for a trigger point on the patient's right: ipsilateral pain is shaded on "
+        "the right, contralateral pain on the left, bilateral pain and pain with no side stated on both sides."
+    )
+    assert svg == render_map(list(reversed(zones)), dict(labels), "Referred pain: psoas major")
+
+
+def test_the_group_gives_the_same_map_as_its_member(store: OxigraphStore) -> None:
+    group = zones_for(store, f"{ID_BASE}group/iliopsoas")
+    assert group == zones_for(store, f"{ID_BASE}muscle/psoas-major")
+    assert zones_for(store, f"{ID_BASE}muscle/no-such-muscle") == []
+
+
+def test_preview_command_writes_the_map(built, capsys: pytest.CaptureFixture[str]) -> None:
+    from tpgraph.bodymap import main
+
+    assert main(["--muscle", "psoas-major", "--dist", str(built.out_dir)]) == 0
+    out = capsys.readouterr().out
+    assert ET.fromstring(out).find(f"{SVG}title").text == "Referred pain: psoas major"
+    assert main(["--muscle", "no-such-muscle", "--dist", str(built.out_dir)]) == 1
+
+
+# ---------------------------------------------------------------------------------------------- fixture muscle
+
+FIXTURE_SOURCE = """\
+sources:
+  - id: bodymap-test-source
+    label: Body map test source
+    title: A source that exists only in the body map tests
+    url: https://example.org/bodymap-test
+    publisher: tpgraph tests
+"""
+
+FIXTURE = """\
+muscles:
+  - id: mappable
+    label: mappable muscle
+    definition: A muscle that exists only in the body map tests.
+    facts:
+      - source: bodymap-test-source
+        trigger_points:
+          - id: central
+            pattern:
+              id: central
+              zones:
+                - id: knee-front
+                  view: anterior
+                  intensity: essential
+                  side: contralateral
+                  regions: [patellar-region, medial-knee]
+                - id: knee-side
+                  view: lateral
+                  intensity: essential
+                  side: contralateral
+                  regions: [lateral-knee]
+                - id: knee-back
+                  view: posterior
+                  intensity: essential
+                  side: contralateral
+                  regions: [posterior-knee]
+                - id: knee-back-near
+                  view: posterior
+                  intensity: spillover
+                  side: ipsilateral
+                  regions: [posterior-knee]
+                - id: buttock
+                  view: posterior
+                  intensity: spillover
+                  side: bilateral
+                  regions: [upper-buttock, lower-buttock]
+                - id: sacrum
+                  view: posterior
+                  intensity: spillover
+                  side: ipsilateral
+                  regions: [sacral-region]
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
+    tmp = tmp_path_factory.mktemp("bodymap")
+    muscle = tmp / "mappable.yaml"
+    muscle.write_text(FIXTURE, encoding="utf-8")
+    source = tmp / "mappable-source.yaml"
+    source.write_text(FIXTURE_SOURCE, encoding="utf-8")
+    paths = copy_project(tmp / "project", {"mappable.yaml": muscle, "mappable-source.yaml": source})
+    result = build(paths, tmp / "dist")
+    return OxigraphStore.from_dist(result.out_dir)
+
+
+def test_a_fixture_muscle_gets_its_exact_map(fixture_store: OxigraphStore) -> None:
+    zones = zones_for(fixture_store, f"{ID_BASE}muscle/mappable")
+    svg = render_map(zones, region_labels(fixture_store), "Referred pain: mappable muscle")
+    assert shaded_shapes(svg) == {
+        # contralateral to a trigger point on the right: the patient's left only
+        "region-patellar-region-left": "essential",
+        "region-medial-knee-left": "essential",
+        "region-lateral-knee-left": "essential",
+        # essential on the left, spillover on the right
+        "region-posterior-knee-left": "essential",
+        "region-posterior-knee-right": "spillover",
+        # bilateral: both sides
+        "region-upper-buttock-right": "spillover",
+        "region-upper-buttock-left": "spillover",
+        "region-lower-buttock-right": "spillover",
+        "region-lower-buttock-left": "spillover",
+        # a midline region is one shape, whatever the side
+        "region-sacral-region": "spillover",
+    }
+    desc = ET.fromstring(svg).find(f"{SVG}desc").text
+    assert desc.startswith(
+        "Essential pain: lateral knee (patient's left), medial knee (patient's left), patellar region "
+        "(patient's left), posterior knee (patient's left). Spillover pain: lower buttock (both sides), "
+        "posterior knee (patient's right), sacral region, upper buttock (both sides). "
+    )
+    lateral = ET.fromstring(svg).find(f".//{SVG}*[@id='region-lateral-knee-left']/..")
+    assert lateral is not None and lateral.get("data-side") == "left"
+
+
+# ---------------------------------------------------------------------------------------------- safety
+
+
+def test_labels_and_title_are_escaped() -> None:
+    labels = {"groin": "groin <script>alert(1)</script> & more", "sacral-region": 'sacrum "quoted"'}
+    svg = render_map([MapZone("groin", "anterior", "essential", "ipsilateral")], labels,
+                     "Pain </title><script>x</script> & co")
+    assert "<script" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in svg
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}title").text == "Pain </title><script>x</script> & co"
+    titles = [t.text for t in root.iter(f"{SVG}title")]
+    assert "groin <script>alert(1)</script> & more (patient's right)" in titles
+    assert 'sacrum "quoted"' in titles
+    assert root.find(f"{SVG}desc").text.startswith(
+        "Essential pain: groin <script>alert(1)</script> & more (patient's right). Sides")
+
+
+def test_the_svg_is_self_contained_and_scalable() -> None:
+    svg = render_map([MapZone("sole", "posterior", "spillover", None)], {}, "t")
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert root.get("viewBox") and root.get("width") is None and root.get("height") is None
+    assert "script" not in svg and "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "@import" not in svg and "url(" not in svg and "href" not in svg
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    for words in ("patient's right", "patient's left", "essential pain", "spillover pain", "not referred"):
+        assert words in texts
+    assert render_map([MapZone("sole", "posterior", "spillover", None)], {}, "t") == svg
+
+
+def test_unknown_regions_and_terms_are_refused() -> None:
+    with pytest.raises(ValueError, match="knee"):
+        render_map([MapZone("knee", "anterior", "essential", None)], {}, "t")
+    with pytest.raises(ValueError, match="intensity"):
+        render_map([MapZone("groin", "anterior", "severe", None)], {}, "t")
+    with pytest.raises(ValueError, match="laterality"):
+        render_map([MapZone("groin", "anterior", "essential", "upper")], {}, "t")
+
+
+def test_the_shapes_file_ships_with_the_package() -> None:
+    import tpgraph
+
+    assert (Path(tpgraph.__file__).parent / "bodymap_shapes.yaml").is_file()
+
+
+def test_an_id_prefix_keeps_two_inlined_maps_apart() -> None:
+    root = ET.fromstring(render_map([MapZone("groin", "anterior", "essential", None)], {}, "t", id_prefix="m2-"))
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    assert "m2-region-groin-right" in ids and "m2-bodymap-desc" in ids
+    assert all(i.startswith("m2-") for i in ids)
+    assert root.get("aria-labelledby") == "m2-bodymap-title m2-bodymap-desc"
+
+
+def test_only_region_shapes_carry_the_intensity_classes(store: OxigraphStore) -> None:
+    """A page can select the shaded regions with `.essential, .spillover` (the legend uses other classes)."""
+    svg = render_map(zones_for(store, f"{ID_BASE}muscle/psoas-major"), region_labels(store), "t")
+    marked = [e for e in ET.fromstring(svg).iter()
+              if {"essential", "spillover"} & set((e.get("class") or "").split())]
+    assert len(marked) == 8 and all(e.get("data-region") for e in marked)
