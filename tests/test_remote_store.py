@@ -376,8 +376,9 @@ def test_push_without_credentials_fails_with_the_http_status(virtuoso: TripleSto
 
 
 @pytest.mark.parametrize("server", SERVERS, indirect=True)
-def test_query_with_store(server: TripleStore, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["query", "muscles-by-root-and-region", "--param", "root=L2", "--param", "region=groin", "--format", "csv"]
+def test_query_with_store(server: TripleStore, built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["query", "muscles-by-root-and-region", "--param", "root=L2", "--param", "region=groin", "--format", "csv",
+            "--dist", str(built.out_dir)]
     assert main([*args, "--store", server.query_url]) == 0
     there = capsys.readouterr().out
     assert main(args) == 0
@@ -432,13 +433,13 @@ def test_a_store_without_tpgraphs_data_is_named(tmp_path: Path, capsys: pytest.C
 
 # --- a store that is down or silent ----------------------------------------------------------------------------
 
-def test_a_store_that_is_down_gives_a_clear_answer(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_store_that_is_down_gives_a_clear_answer(built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     answer = RemoteStore(url).execute(QueryJob("SELECT * WHERE { ?s ?p ?o }", "text/csv"))
     assert (answer.status, answer.error) == (502, "the triple store did not answer: no connection to it")
     assert main(["query", "muscle-roots", "--store", url]) == 1
     assert capsys.readouterr().err == f"the triple store did not answer: no connection to {url}\n"
-    assert main(["push", "--to", url]) == 1
+    assert main(["push", "--to", url, "--dist", str(built.out_dir)]) == 1
     assert capsys.readouterr().err == f"push failed: the triple store did not answer: no connection to {url}\n"
 
 
