@@ -126,15 +126,9 @@ def rdf_response(quads: list[ox.Quad], media_type: str) -> Response:
     """Quads in a graph-aware syntax, or their triples (deduplicated, sorted) in a triple syntax."""
     fmt = ox.RdfFormat.from_media_type(media_type)
     assert fmt is not None
-    quads = sorted(set(quads), key=str)
-    if fmt.supports_datasets:
-        body = ox.serialize(quads, format=fmt, prefixes=PREFIXES) if fmt != ox.RdfFormat.N_QUADS else \
-            ox.serialize(quads, format=fmt)
-    else:
-        triples = sorted({q.triple for q in quads}, key=str)
-        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES) if fmt != ox.RdfFormat.N_TRIPLES else \
-            ox.serialize(triples, format=fmt)
-    response = Response(body or b"", content_type=media_type)
+    items = sorted(set(quads), key=str) if fmt.supports_datasets else sorted({q.triple for q in quads}, key=str)
+    # pyoxigraph uses the prefixes where the syntax has them and ignores them in N-Triples and N-Quads.
+    response = Response(ox.serialize(items, format=fmt, prefixes=PREFIXES) or b"", content_type=media_type)
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -220,12 +214,7 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
             return html(vocab_html())
         if ontology is None or not ontology.is_file():
             return fail(404, "this server has no ontology file")
-        triples = [q.triple for q in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)]
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        body = ox.serialize(sorted(triples, key=str), format=fmt,
-                            prefixes=PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None) if fmt != \
-            ox.RdfFormat.N_TRIPLES else ox.serialize(sorted(triples, key=str), format=fmt)
-        return Response(body or b"", content_type=media_type, headers={"Vary": "Accept"})
+        return rdf_response(list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)), media_type)
 
     @app.get("/vocab/<version>")
     def vocab_version(version: str) -> Response:
@@ -258,11 +247,11 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
         labels = region_labels(store())
         for region in chosen:
             found = rows(store(), query("muscles-referring-to-region"), {"region": region.value})
+            names = labels_of({r[key].value for r in found for key in ("viaGroup", "source") if r[key] is not None})
             answers.append({"region": cell(region, labels.get(region.value.rsplit("/", 1)[1])), "rows": [
                 {"muscle": cell(r["muscle"], r["label"].value), "intensity": r["intensity"].value,
-                 "group": cell(r["viaGroup"], labels_of({r["viaGroup"].value}).get(r["viaGroup"].value))
-                 if r["viaGroup"] is not None else None,
-                 "source": cell(r["source"], labels_of({r["source"].value}).get(r["source"].value))}
+                 "group": cell(r["viaGroup"], names.get(r["viaGroup"].value)) if r["viaGroup"] is not None else None,
+                 "source": cell(r["source"], names.get(r["source"].value))}
                 for r in found]})
         picked = {r.value.rsplit("/", 1)[1] for r in chosen}
         svg = render_map([], labels, "Body regions: choose where it hurts",
@@ -280,19 +269,20 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
         context["definition"] = next((o.value for p, o in own if p.value.endswith("core#definition")), "")
         context["synonyms"] = sorted(o.value for p, o in own if p.value.endswith("core#altLabel"))
         if kind in ("muscle", "group"):
-            context.update(muscle_context(iri))
+            context.update(muscle_context(iri, label))
         elif kind == "region":
             context["refers"] = rows(store(), query("muscles-referring-to-region"), {"region": iri.value})
             context["roots"] = rows(store(), query("roots-of-muscles-referring-to-region"), {"region": iri.value})
         elif kind == "condition":
             context["listed_by"] = rows(store(), query("muscles-with-differential"), {"condition": iri.value})
-        incoming = store().select(with_values(INCOMING, {"record": iri}))
-        context["incoming"] = sorted({(cell(s, lab.value), labels_of({p.value}).get(p.value, _short(p.value)))
+        incoming = list(store().select(with_values(INCOMING, {"record": iri})))
+        relations = labels_of({p.value for _, p, _ in incoming})
+        context["incoming"] = sorted({(cell(s, lab.value), relations.get(p.value, _short(p.value)))
                                       for s, p, lab in incoming}, key=lambda item: (item[1], item[0].text))
         context["claims"] = claims_by_source(description, iri)
         return render_template("record.html", cell=cell, **context)
 
-    def muscle_context(iri: ox.NamedNode) -> dict[str, Any]:
+    def muscle_context(iri: ox.NamedNode, label: str) -> dict[str, Any]:
         card = rows(store(), query("muscle-card"), {"muscle": iri.value})
         sources = labels_of({r["source"].value for r in card})
         sections: dict[str, list] = defaultdict(list)
@@ -322,7 +312,7 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
             "map_href": url_for("record_map", kind=iri.value[len(ID_BASE):].split("/")[0],
                                 slug=iri.value.rsplit("/", 1)[1]),
             "body_map": render_map(zones_for(store(), iri.value), region_labels(store()),
-                                   f"Referred pain: {labels_of({iri.value}).get(iri.value, '')}"),
+                                   f"Referred pain: {label}"),
         }
 
     def claims_by_source(description: Any, iri: ox.NamedNode) -> list[tuple[Cell, list[tuple[Cell, Cell]]]]:
