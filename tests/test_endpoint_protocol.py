@@ -7,6 +7,7 @@ deadline and hostile inputs are tested over real HTTP in test_endpoint_live.py.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import threading
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask import Flask, request
 from flask.testing import FlaskClient
+from werkzeug.test import Client
 
 from tpgraph.build import BuildResult
 from tpgraph.settings import ServerSettings
@@ -383,6 +386,67 @@ def test_without_a_cache_nothing_is_replayed(settings: ServerSettings, store: Ox
     for _ in range(3):
         assert client.get("/sparql", query_string={"query": ROOTS}).status_code == 200
     assert counting.calls == 3
+
+
+FAST_PATH_CASES = [
+    ({"query": ROOTS}, {}),
+    ({"query": ROOTS}, {"Accept": "text/csv"}),
+    ({"query": ROOTS, "format": "xml"}, {}),
+    ({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"}, {"Accept": "text/turtle"}),
+    ({"query": ROOTS}, {"Accept": "image/png"}),  # 406
+    ({"query": "SELECT ?x WHERE { ?x <p> ?y "}, {}),  # syntax error
+    ({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, {}),  # refused by the pre-scan
+    ({"query": "INSERT DATA { <a:a> <a:b> <a:c> }"}, {}),  # an update
+    ({"query": ["ASK {}", "ASK {}"]}, {}),  # two queries
+    ({"query": ROOTS, "default-graph-uri": NAT}, {}),
+]
+
+
+@pytest.mark.parametrize("args, headers", FAST_PATH_CASES)
+def test_gets_past_flask_answer_exactly_as_flask_does(settings: ServerSettings, store: OxigraphStore, args, headers) -> None:
+    """fastpath.AnswerSparqlGets and the Flask view both call QueryService.handle; the bytes must agree."""
+    app = create_app(replace(settings, row_cap=3, cache_entries=0), store)
+    through_flask = Client(functools.partial(Flask.wsgi_app, app))  # Flask's own WSGI entry, no middleware
+    fast = app.test_client().get("/sparql", query_string=args, headers=headers)
+    full = through_flask.get("/sparql", query_string=args, headers=headers)
+    assert (fast.status, fast.data) == (full.status, full.data)
+    assert list(fast.headers.items()) == list(full.headers.items())
+
+
+def test_a_get_with_a_query_skips_flask(settings: ServerSettings, store: OxigraphStore,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(replace(settings, cache_entries=0), store)
+    entered: list[str] = []
+    app.before_request(lambda: entered.append(request.method))
+    client = app.test_client()
+    with caplog.at_level("INFO", logger="tpgraph.access"):
+        answers = [client.get("/sparql", query_string={"query": q}) for q in (ROOTS, "SELECT ?x WHERE {")]
+        assert [a.status_code for a in answers] == [200, 400]
+        assert not caplog.records, "logged when the server closes the answer, after sending it"
+        for answer in answers:
+            answer.close()
+    assert entered == []
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "tpgraph.access"]
+    assert [(line["status"], line["outcome"], line["query_ms"] is not None) for line in lines] == [
+        (200, "ok", True), (400, "failed", True)]
+    assert client.post("/sparql", data={"query": ROOTS}).status_code == 200
+    assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200  # service description
+    with client.get("/sparql", query_string={"query": ROOTS}) as answer:
+        etag = answer.headers["ETag"]
+    assert client.get("/sparql", query_string={"query": ROOTS}, headers={"If-None-Match": etag}).status_code == 304
+    assert entered == ["POST", "GET", "GET"]
+    metrics = client.get("/metrics").data.decode()
+    assert 'tpgraph_requests_total{outcome="ok",route="sparql",status="200"} 4.0' in metrics
+    assert 'tpgraph_requests_total{outcome="failed",route="sparql",status="400"} 1.0' in metrics
+
+
+def test_an_engine_failure_past_flask_reveals_nothing(settings: ServerSettings,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    client = create_app(settings, ExplodingStore()).test_client()
+    with caplog.at_level("ERROR", logger="tpgraph.web"):
+        response = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert (response.status_code, response.data) == (500, b"internal server error; the incident has been logged\n")
+    assert "/secret/path/to/engine.so crashed" in caplog.text  # logged for the operator, never sent
 
 
 class BlockingStore:

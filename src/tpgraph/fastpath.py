@@ -1,23 +1,46 @@
-"""Answer a repeated GET from the result cache without entering Flask.
+"""Answer GETs on /sparql without entering Flask: replayed from the cache, or straight from the query service.
 
-A GET whose path, query string and Accept header are exactly those of an earlier successful answer gets that
+Flask's request context, routing, hooks and response objects cost more than a small query itself (measured in
+bench/), and a GET with ``?query=`` is most of an endpoint's traffic. Two WSGI middlewares sit in front of the
+Flask app; every other request (POST, HEAD, OPTIONS, a bare GET, every other path) reaches Flask unchanged.
+
+``ReplayCachedGets``: a GET whose path, query string and Accept header are exactly those of an earlier successful answer gets that
 answer's bytes and headers again: the data never change while the process lives, and a request that differs in
 any of these goes the whole way through the application (protocol checks, pre-scan, negotiation, cache by
 parsed query, worker). Conditional requests (If-None-Match) and every other method also take the full path.
 This skips Flask's request context, routing and response objects, which cost more than the answer itself
-once it is cached (measured in bench/).
+once it is cached.
+
+``AnswerSparqlGets``: any other GET on ``/sparql`` with a query is answered by ``QueryService.handle``, the
+same code the Flask view calls, so both paths give the same status, headers and body (tested); the request
+is logged and counted as on the Flask path, but only once the server has sent the body (WSGI ``close``), so
+the log line is not part of the client's wait. Conditional GETs go to Flask, which writes the 304.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Request
+from werkzeug.wsgi import ClosingIterator
+
+from tpgraph.query_service import text_reply
+
+if TYPE_CHECKING:
+    from tpgraph.query_service import QueryService
 
 CACHEABLE = "tpgraph.cacheable"
 """Environ key the application sets when its answer to this exact request may be replayed."""
 
 Recorder = Callable[[dict[str, Any], int, float, str], None]
+"""Counts a request in /metrics and writes its access-log line: (environ, status, seconds, outcome)."""
+
+STATUS_LINES = {code: f"{code} {reason.upper()}" for code, reason in HTTP_STATUS_CODES.items()}
+"""Status lines as werkzeug writes them, so both paths send the same bytes."""
 
 
 class ReplayCachedGets:
@@ -56,3 +79,34 @@ class ReplayCachedGets:
                 close()
         self.cache.put_raw(key, (captured[0], captured[1], body), len(body))
         return [body]
+
+
+class AnswerSparqlGets:
+    """WSGI middleware that answers a GET on /sparql with the query service (see the module docstring)."""
+
+    def __init__(self, app: Callable, service: QueryService, record: Recorder):
+        self.app = app
+        self.service = service
+        self.record = record
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != "/sparql"
+                or "HTTP_IF_NONE_MATCH" in environ):
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        try:
+            reply = self.service.handle(Request(environ))
+        except Exception:  # noqa: BLE001 - as Flask's error handler: log it, answer 500 in words
+            logging.getLogger("tpgraph.web").exception("unhandled error on %s", environ.get("PATH_INFO"))
+            reply = text_reply(500, "internal server error; the incident has been logged")
+        if reply is None:  # a bare GET: the service description or the query page, rendered by Flask
+            return self.app(environ, start_response)
+        if reply.query_ms is not None:
+            environ["tpgraph.query_ms"] = reply.query_ms
+        if reply.cacheable:
+            environ[CACHEABLE] = True
+        seconds = time.perf_counter() - started
+        outcome = reply.outcome or ("ok" if reply.status < 400 else "error")
+        start_response(STATUS_LINES.get(reply.status, str(reply.status)), reply.headers)
+        # Logged and counted when the server closes the answer, after its body is on the wire.
+        return ClosingIterator([reply.body], lambda: self.record(environ, reply.status, seconds, outcome))
