@@ -17,6 +17,7 @@ import logging
 import os
 import queue
 import resource
+import select
 import signal
 import socket
 import tempfile
@@ -126,6 +127,7 @@ def _zygote_main(store: OxigraphStore, commands: int, address: str, settings: Sa
 class _Worker:
     pid: int
     conn: Connection
+    poller: select.poll  # made once: Connection.poll builds a selector on every call (~15 us a query)
 
 
 class WorkerPool:
@@ -201,7 +203,9 @@ class WorkerPool:
             if not conn.poll(SPAWN_TIMEOUT):
                 raise RuntimeError("a new query worker did not report in")
             pid = conn.recv()
-        return _Worker(pid, conn)
+        poller = select.poll()
+        poller.register(conn.fileno(), select.POLLIN)
+        return _Worker(pid, conn, poller)
 
     def _kill(self, worker: _Worker) -> None:
         try:
@@ -231,7 +235,7 @@ class WorkerPool:
         started = time.monotonic()
         try:
             worker.conn.send(job)
-            if worker.conn.poll(deadline):
+            if worker.poller.poll(max(0, int(deadline * 1000))):  # also wakes when the worker died (EOF)
                 answer = worker.conn.recv()
                 self._idle.put(worker)
                 return answer
