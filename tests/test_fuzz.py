@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import random
+import socket
 import sys
 import time
 from collections import Counter
@@ -221,15 +222,32 @@ def test_raw_malformed_http(server: LiveServer, built) -> None:
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(reason="waitress 3.0.2 never answers a request without a body that sends "
-                          "'Expect: 100-continue': it sends '100 Continue' and then waits (see fuzz/RESULTS.md)",
-                   strict=False)
 def test_expect_continue_without_body(server: LiveServer) -> None:
+    """A complete request that sends 'Expect: 100-continue' gets its answer at once (waitress alone would send
+    '100 Continue' and then wait for a body that never comes; http_server.py)."""
     host, port = _address(server)
     data = (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
             b"Connection: close\r\n\r\n")
     out = send_raw(host, port, data, timeout=2)
     assert out.error is None and out.status == 200, (out.status, out.error)
+    empty_post = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\n"
+                  b"Content-Type: application/sparql-query\r\nConnection: close\r\n\r\n")
+    out = send_raw(host, port, empty_post, timeout=2)
+    assert (out.error, out.status, out.body) == (None, 400, b"the query is empty\n")
+
+
+def test_expect_continue_with_a_body_still_gets_100_first(server: LiveServer) -> None:
+    host, port = _address(server)
+    body = b"ASK {}"
+    with socket.create_connection((host, port), timeout=5) as conn:
+        conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: "
+                     b"application/sparql-query\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+        assert conn.recv(64) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        conn.sendall(body)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b'{"head":{},"boolean":true}')
 
 
 def test_memory_blowup_answers_503(server: LiveServer) -> None:

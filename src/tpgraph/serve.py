@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from tpgraph import http_server
 from tpgraph.build import build
 from tpgraph.external import ExternalGraph
 from tpgraph.paths import ProjectPaths
@@ -57,8 +58,6 @@ def serve_remote(settings: ServerSettings, store_url: str) -> None:
     Raises RemoteStoreError (UnionDefaultGraphError) before anything is served when the store does not answer,
     holds no tpgraph data, or does not use the union of its named graphs as default graph.
     """
-    from waitress import serve as waitress_serve
-
     from tpgraph.remote import RemoteStore
 
     store = RemoteStore.from_environment(store_url, timeout=settings.timeout)
@@ -70,8 +69,7 @@ def serve_remote(settings: ServerSettings, store_url: str) -> None:
     print(json.dumps({"serving": f"http://{settings.host}:{settings.port}/", "build_id": info.build_id,
                       "store": store_url, "timeout_s": settings.timeout}), flush=True)
     try:
-        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="tpgraph",
-                       channel_timeout=30, _quiet=True)
+        http_server.run(app, settings.host, settings.port, settings.threads)
     finally:
         store.close()
 
@@ -83,8 +81,6 @@ def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False,
 
     Raises ExternalDataError before anything is started when an external file cannot be loaded.
     """
-    from waitress import serve as waitress_serve
-
     dist = settings.dist or paths.dist
     if rebuild:
         result = build(paths, dist)
@@ -104,9 +100,6 @@ def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False,
         if loaded:
             started["external_graphs"] = {g.graph: g.triples for g in loaded}
         print(json.dumps(started), flush=True)
-        # channel_timeout bounds how long an idle or stalled connection is held (waitress waits forever for the
-        # body of a body-less request that sent 'Expect: 100-continue'; see fuzz/RESULTS.md).
-        waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="tpgraph",
-                       channel_timeout=30, _quiet=True)
+        http_server.run(app, settings.host, settings.port, settings.threads)
     finally:
         pool.close()
