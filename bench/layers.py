@@ -9,8 +9,9 @@ Layers, innermost first (every figure is a median over distinct query texts, so 
 * ``prescan``    the lexical pre-scan alone.
 * ``pool``       ``WorkerPool.run(job)``: pickle the job, send it over a Unix socket to a forked worker, which
                  runs ``execute``, pickles the answer and sends it back (the sandbox's cost = pool - execute).
-* ``wsgi``       the whole Flask app called as a WSGI callable (protocol checks, pre-scan, negotiation, in-flight
-                 caps, worker pool, response, access log, metrics), no HTTP server and no socket.
+* ``wsgi``       the whole web app called as a WSGI callable, its answer closed as a server would (protocol
+                 checks, pre-scan, negotiation, in-flight caps, worker pool, response, access log, metrics); a GET
+                 on /sparql is answered past Flask (fastpath.py). No HTTP server and no socket.
 
 The end-to-end HTTP median measured by run_bench.py minus ``wsgi`` is what waitress and the TCP round trip add.
 Run it pinned to the same core as the servers; it prints one JSON object (or, with ``--serve``, answers one
@@ -82,7 +83,10 @@ def main() -> int:
         return lambda data: None
 
     def call_wsgi(environ) -> bytes:
-        body = b"".join(wsgi(environ, start_response))
+        answer = wsgi(environ, start_response)
+        body = b"".join(answer)
+        if hasattr(answer, "close"):
+            answer.close()  # the access-log line is written here, as in the server after the body is sent
         if not start_response.status.startswith("200"):  # type: ignore[attr-defined]
             raise RuntimeError(f"WSGI call answered {start_response.status}: {body[:200]!r}")  # type: ignore[attr-defined]
         return body

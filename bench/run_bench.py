@@ -426,7 +426,7 @@ def check_correctness(servers: list[Server]) -> tuple[dict[str, dict[str, object
 
 _WAITING_LEAVES = ("Condition.wait (", "Connection._recv (", "Connection._send (", "select (selectors",
                    "poll (waitress", "wait (threading", "_PollLikeSelector.select (", "Connection._poll (",
-                   "_physical_pull (")
+                   "_physical_pull (", "_answer_ready (")
 """Leaf frames of a thread blocked, or preempted, in a system call. py-spy's idle detection does not work on
 this machine, and on one core a send() to the other process is where the sender is preempted while the
 receiver runs; these samples are wall time, not this thread's CPU, so they are dropped."""
@@ -435,14 +435,17 @@ _GENERIC_FRAMES = ("(threading.py)", "<frozen runpy>", "(tpgraph/cli.py)", "(tpg
                    "(waitress/__init__.py)", "WorkerPool.start (", "_zygote_main (", "_worker_main (")
 """Frames every sample of a role shares (thread bootstrap, start-up): not worth listing."""
 
-_ROLES = {1: "server process (waitress + Flask)", 2: "zygote", 3: "query workers"}
+_ROLES = {1: "server process (waitress + web app)", 2: "zygote", 3: "query workers"}
 
 _BUCKETS = {
-    "server process (waitress + Flask)": (
+    "server process (waitress + web app)": (
         ("worker round trip, CPU part (WorkerPool.run: pickle, unpickle)", ("WorkerPool.run (",), ()),
-        ("access log + metrics (log_request)", ("log_request (",), ()),
-        ("tpgraph view: protocol, prescan, negotiate, response (web.sparql)", ("<locals>.sparql (",), ()),
-        ("Flask/Werkzeug request and response machinery", ("Flask.__call__ (",), ()),
+        ("access log + metrics (web.record)", ("log_request (", "<lambda> (tpgraph/fastpath.py)"), ()),
+        ("lexical pre-scan (prescan.py)", ("prescan (tpgraph/prescan.py)",), ()),
+        ("query service: protocol, negotiation, cache, caps, reply (QueryService.handle)",
+         ("QueryService.handle (",), ()),
+        ("Flask/Werkzeug request and response machinery (requests Flask handles)", ("Flask.wsgi_app (",), ()),
+        ("WSGI path past Flask (fastpath.py)", ("tpgraph/fastpath.py",), ()),
         ("waitress: HTTP parsing, task dispatch, socket I/O", ("waitress/",), ()),
     ),
     "query workers": (
@@ -604,7 +607,7 @@ def write_report(path: Path, data: dict) -> str:
         "template. HTTP: median end-to-end latency of the same template "
         "(distinct texts) at 1 client. Layers (medians, in-process, see `bench/layers.py`): `execute` = "
         "tpgraph's own query + JSON writer, `pool` = through the sandboxed worker process, `wsgi` = the whole "
-        "Flask app without HTTP.")
+        "web app as a WSGI callable, without HTTP (a GET on /sparql is answered past Flask, fastpath.py).")
     add("")
     add("| template | rows | in-process ms | tpgraph execute | tpgraph pool | tpgraph wsgi | tpgraph HTTP p50 | "
         "added ms | Oxigraph HTTP p50 | rdflib-endpoint HTTP p50 | other-cpu |")
@@ -964,14 +967,14 @@ def main() -> int:
     data["ratios"] = ratios
     layers = data["layers"]["layers_ms"]
     split = {"pyoxigraph query+JSON (in-process)": [], "tpgraph execute - in-process": [],
-             "worker IPC (pool - execute)": [], "Flask app (wsgi - pool)": [], "waitress + TCP (HTTP - wsgi)": []}
+             "worker IPC (pool - execute)": [], "web app (wsgi - pool)": [], "waitress + TCP (HTTP - wsgi)": []}
     for t in TEMPLATES:
         lay = layers[t.name]
         http = by[(f"template:{t.name}", "tpgraph-nocache", 1)].p50_ms
         split["pyoxigraph query+JSON (in-process)"].append(lay["inprocess"])
         split["tpgraph execute - in-process"].append(lay["execute"] - lay["inprocess"])
         split["worker IPC (pool - execute)"].append(lay["pool"] - lay["execute"])
-        split["Flask app (wsgi - pool)"].append(lay["wsgi"] - lay["pool"])
+        split["web app (wsgi - pool)"].append(lay["wsgi"] - lay["pool"])
         split["waitress + TCP (HTTP - wsgi)"].append(http - lay["wsgi"])
     data["layer_split"] = {k: statistics.median(v) for k, v in split.items()}
     data["cells"] = [c.__dict__ for c in bench.cells]
