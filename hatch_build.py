@@ -1,7 +1,7 @@
 """Wheel build hook: ship the sources and a freshly built dist/ inside the package.
 
 An installed tpgraph then serves and queries without a checkout or a build step: ``tpgraph/_bundle/`` holds
-ontology/, data/, queries/ and dist/ (see ``tpgraph.paths``). Editable installs skip this; they use the
+ontology/, data/, queries/, releases/ and dist/ (see ``tpgraph.paths``). Editable installs skip this; they use the
 checkout directly.
 """
 
@@ -31,5 +31,6 @@ class BundleBuildHook(BuildHookInterface):
         self.app.display_info(f"bundled build {result.build_id} ({result.quads} quads)")
         force = build_data["force_include"]
         force[str(out)] = f"tpgraph/{BUNDLE_DIR}/dist"
-        for name in ("ontology", "data", "queries"):
-            force[str(root / name)] = f"tpgraph/{BUNDLE_DIR}/{name}"
+        for name in ("ontology", "data", "queries", "releases"):
+            if (root / name).is_dir():  # releases/ exists once a first release is published
+                force[str(root / name)] = f"tpgraph/{BUNDLE_DIR}/{name}"

@@ -85,12 +85,20 @@ VIRTUOSO_CRASHES = {"associated-structures"}
 """Named queries that kill Virtuoso 7.2.5 (Debian 12) with a segmentation fault; see
 test_virtuoso_crashes_on_associated_structures."""
 
+VIRTUOSO_UNSTABLE = {"muscles-referring-to-region"}
+"""Named queries whose answers from Virtuoso 7.2.5 change from one run to the next while the embedded store and
+the Oxigraph server always agree: on 2026-12-04 about half the runs of each case of muscles-referring-to-region
+(a property path ``tp:partOfRegion*``, a UNION and GRAPH patterns, DISTINCT) had a row missing and another
+repeated, in the rows via a group and in the muscles' own. Not compared on Virtuoso: a test cannot pin a
+nondeterministic answer, and the same query is compared on the Oxigraph server."""
+
 VIRTUOSO_QUIRKS = {
     "differential-diagnoses": "booleans",
     "muscles-technique-unsuitable": "booleans",
     "muscles-with-differential": "booleans",
     "unsuitable-techniques": "booleans",
     "muscle-card": "order",
+    "muscles-referring-to-region": "order",
     "referral-pattern": "order",
     "roots-of-muscles-referring-to-region": "group-concat",
     "shared-perpetuating-factors": "group-concat",
@@ -100,7 +108,9 @@ VIRTUOSO_QUIRKS = {
 - booleans: Virtuoso writes xsd:boolean values as "0"/"1" (valid lexical forms of the same values) where
   Oxigraph writes "false"/"true"; compared after mapping 0/1 to false/true.
 - order: ORDER BY over terms SPARQL does not order against each other (a plain literal against a language-tagged
-  one) puts them elsewhere; compared as multisets.
+  one) puts them elsewhere; and Virtuoso 7.2.5 orders the rows of muscles-referring-to-region (ORDER BY a
+  boolean expression, then labels) differently from one run to the next (2 runs of 4 on 2026-12-04 put a
+  "quadratus lumborum" row before a "psoas major" row); compared as multisets.
 - group-concat: GROUP_CONCAT gives a plain literal (as SPARQL 1.1 says) where Oxigraph keeps the common
   language tag, and joins the values in another order; the aggregates are compared as sets of their parts,
   language tags dropped. A real difference in terms: "T12"-style rows are not equal strings.
@@ -108,7 +118,7 @@ VIRTUOSO_QUIRKS = {
 
 NAMED_CASES = [(name, i) for name in sorted(CATALOGUE) for i in range(len(CASES[name]["cases"]))]
 REMOTE_CASES = [(server, name, i) for server in SERVERS for name, i in NAMED_CASES
-                if not (server == "virtuoso" and name in VIRTUOSO_CRASHES)]
+                if not (server == "virtuoso" and name in VIRTUOSO_CRASHES | VIRTUOSO_UNSTABLE)]
 
 
 def canonical_booleans(rows: list[list[str | None]]) -> list[list[str | None]]:

@@ -4,12 +4,10 @@ Flask's request context, routing, hooks and response objects cost more than a sm
 bench/), and a GET with ``?query=`` is most of an endpoint's traffic. Two WSGI middlewares sit in front of the
 Flask app; every other request (POST, HEAD, OPTIONS, a bare GET, every other path) reaches Flask unchanged.
 
-``ReplayCachedGets``: a GET whose path, query string and Accept header are exactly those of an earlier successful answer gets that
-answer's bytes and headers again: the data never change while the process lives, and a request that differs in
-any of these goes the whole way through the application (protocol checks, pre-scan, negotiation, cache by
-parsed query, worker). Conditional requests (If-None-Match) and every other method also take the full path.
-This skips Flask's request context, routing and response objects, which cost more than the answer itself
-once it is cached.
+``ReplayCachedGets``: a GET whose path, query string and Accept header are exactly those of an earlier
+successful answer gets that answer's bytes and headers again: the data never change while the process lives,
+and a request that differs in any of these goes the whole way (protocol checks, pre-scan, negotiation, cache
+by parsed query, worker). Conditional requests (If-None-Match) and every other method also take the full path.
 
 ``AnswerSparqlGets``: any other GET on ``/sparql`` with a query is answered by ``QueryService.handle``, the
 same code the Flask view calls, so both paths give the same status, headers and body (tested); the request

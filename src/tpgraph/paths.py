@@ -52,6 +52,10 @@ class ProjectPaths:
     def dist(self) -> Path:
         return self.root / "dist"
 
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"
+
 
 def checkout_root() -> Path | None:
     """The repository root when running from a source checkout (editable install or PYTHONPATH=src)."""

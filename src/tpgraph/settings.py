@@ -29,6 +29,7 @@ class ServerSettings:
     dist: Path | None = None
     queries: Path | None = None
     ontology: Path | None = None  # the Turtle source of /vocab
+    releases: Path | None = None  # the published releases served at /releases/ (default: the project's)
     limits: Limits = field(default_factory=Limits)
 
     @property

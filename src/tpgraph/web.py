@@ -32,6 +32,7 @@ from tpgraph.namespaces import QUERY_PREFIXES
 from tpgraph.parameters import ParameterError, bind
 from tpgraph.protocol import ProtocolError, negotiate
 from tpgraph.query_service import CORS_HEADERS, QueryService, Reply, ResultCache, text_reply
+from tpgraph.release_files import register_release_files
 from tpgraph.service_description import service_description
 from tpgraph.settings import ServerSettings
 from tpgraph.store import QueryJob, Store
@@ -187,6 +188,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     ontology = settings.ontology or default_paths().ontology
     register_pages(app, catalogue, lookup, ontology, settings.dist,
                    functools.cache(lambda: vocabulary_html(ontology)), _text)
+    register_release_files(app, settings.releases or default_paths().releases, _text)
 
     def record_replay(environ: dict[str, Any], status: int, seconds: float, outcome: str) -> None:
         metrics.cache_hits.inc()
