@@ -20,22 +20,30 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import ClosingIterator
 
-from tpgraph.query_service import text_reply
-
-if TYPE_CHECKING:
-    from tpgraph.query_service import QueryService
+from tpgraph.query_service import QueryService, Reply, text_reply
 
 CACHEABLE = "tpgraph.cacheable"
 """Environ key the application sets when its answer to this exact request may be replayed."""
 
 Recorder = Callable[[dict[str, Any], int, float, str], None]
 """Counts a request in /metrics and writes its access-log line: (environ, status, seconds, outcome)."""
+
+
+def note_reply(environ: dict[str, Any], reply: Reply) -> None:
+    """Note on the request what the access log and the replay path need to know about its reply."""
+    if reply.outcome:
+        environ["tpgraph.outcome"] = reply.outcome
+    if reply.query_ms is not None:
+        environ["tpgraph.query_ms"] = reply.query_ms
+    if reply.cacheable:
+        environ[CACHEABLE] = True
+
 
 STATUS_LINES = {code: f"{code} {reason.upper()}" for code, reason in HTTP_STATUS_CODES.items()}
 """Status lines as werkzeug writes them, so both paths send the same bytes."""
@@ -99,10 +107,7 @@ class AnswerSparqlGets:
             reply = text_reply(500, "internal server error; the incident has been logged")
         if reply is None:  # a bare GET: the service description or the query page, rendered by Flask
             return self.app(environ, start_response)
-        if reply.query_ms is not None:
-            environ["tpgraph.query_ms"] = reply.query_ms
-        if reply.cacheable:
-            environ[CACHEABLE] = True
+        note_reply(environ, reply)
         seconds = time.perf_counter() - started
         outcome = reply.outcome or ("ok" if reply.status < 400 else "error")
         start_response(STATUS_LINES.get(reply.status, str(reply.status)), reply.headers)

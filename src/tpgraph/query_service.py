@@ -19,10 +19,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from werkzeug.datastructures import MIMEAccept
 from werkzeug.wrappers import Request
 
 from tpgraph.metrics import Metrics
@@ -197,8 +196,8 @@ class QueryService:
         if query_ms >= self.settings.slow_query_ms:
             slow_log.warning(json.dumps({"ms": query_ms, "status": answer.status, "query": job.query}))
         if answer.status != 200:
-            reply = text_reply(answer.status, answer.error or "the query failed", outcome=_failure(answer))
-            return Reply(reply.status, reply.headers, reply.body, reply.outcome, query_ms)
+            failed = text_reply(answer.status, answer.error or "the query failed", outcome=_failure(answer))
+            return replace(failed, query_ms=query_ms)
         self.cache.put(key, answer)
         return Reply(200, self._ok_headers(answer, etag), answer.body, None, query_ms, cacheable=True)
 

@@ -2,8 +2,9 @@
 
 ``tpgraph release VERSION`` freezes a build as ``releases/VERSION/`` and names each file
 ``https://w3id.org/tpgraph/releases/VERSION/<file>`` (the ``owl:versionIRI`` of ``tpgraph.owl``,
-``tpgraph-full.owl`` and ``tpgraph.trig``; the SSSOM set's ``mapping_set_id``). w3id redirects those IRIs here (``docs/w3id/.htaccess``); this module
-answers them with the frozen files, unchanged, and lists the releases at ``/releases/``.
+``tpgraph-full.owl`` and ``tpgraph.trig``; the SSSOM set's ``mapping_set_id``). w3id redirects those IRIs here
+(``docs/w3id/.htaccess``); this module answers them with the frozen files, unchanged, and lists the releases
+at ``/releases/``.
 
 Only folders whose names are release versions are served (a staging folder left by an interrupted release is
 not), file names are joined with werkzeug's ``safe_join`` (no way out of the folder), and a release never
@@ -59,14 +60,16 @@ def register_release_files(app: Flask, releases: Path | None, fail: Callable[[in
 
     @app.get("/releases/<version>/")
     def release_index(version: str) -> Response:
-        if version not in versions():
-            return fail(404, _unknown(version, versions()))
+        published = versions()
+        if version not in published:
+            return fail(404, _unknown(version, published))
         return redirect(url_for("releases_index", _anchor=f"v{version}"), 303)
 
     @app.get("/releases/<version>/<path:name>")
     def release_download(version: str, name: str) -> Response:
-        if version not in versions():
-            return fail(404, _unknown(version, versions()))
+        published = versions()
+        if version not in published:
+            return fail(404, _unknown(version, published))
         folder = releases / version  # type: ignore[operator]
         response = send_from_directory(folder, name, mimetype=MEDIA_TYPES.get(Path(name).suffix))
         response.headers["Cache-Control"] = IMMUTABLE

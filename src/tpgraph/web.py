@@ -24,7 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tpgraph.api import register_api
 from tpgraph.catalogue import NamedQuery, load_catalogue
-from tpgraph.fastpath import CACHEABLE, AnswerSparqlGets, ReplayCachedGets
+from tpgraph.fastpath import AnswerSparqlGets, ReplayCachedGets, note_reply
 from tpgraph.metrics import Metrics
 from tpgraph.pages import register_pages
 from tpgraph.paths import default_paths
@@ -65,13 +65,7 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> R
 
 def respond(reply: Reply) -> Response:
     """The Flask response for ``reply``, noting on the request what the access log and the replay path need."""
-    environ = request.environ
-    if reply.outcome:
-        environ["tpgraph.outcome"] = reply.outcome
-    if reply.query_ms is not None:
-        environ["tpgraph.query_ms"] = reply.query_ms
-    if reply.cacheable:
-        environ[CACHEABLE] = True
+    note_reply(request.environ, reply)
     return Response(reply.body, status=reply.status, headers=reply.headers)
 
 
