@@ -109,7 +109,7 @@ def test_errors_name_what_would_work(client: FlaskClient, recording: RecordingSt
     response = client.get("/api/muscles-by-rot")
     assert response.status_code == 404
     assert response.data.decode() == ("no named query 'muscles-by-rot'; did you mean 'muscles-by-root' or "
-                                      "'muscles-by-nerve' or 'muscles-by-root-claims'? (tpgraph queries lists them)\n")
+                                      "'muscles-by-root-range' or 'muscles-by-nerve'? (tpgraph queries lists them)\n")
     response = client.get("/api/muscles-by-root?root=L9")
     assert (response.status_code, response.data.decode()) == (
         400, "muscles-by-root: no spinal nerve root called 'L9'; did you mean 'T9' or 'L5' or 'L4'?\n")

@@ -109,8 +109,8 @@ def test_unknown_query_name(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--root", str(REPO), "query", "no-such-query")
     assert (code, err) == (2, "no named query 'no-such-query' (tpgraph queries lists them)\n")
     code, _, err = run(capsys, "--root", str(REPO), "query", "muscles-by-rot")
-    assert (code, err) == (2, "no named query 'muscles-by-rot'; did you mean 'muscles-by-root' or 'muscles-by-nerve' "
-                              "or 'muscles-by-root-claims'? (tpgraph queries lists them)\n")
+    assert (code, err) == (2, "no named query 'muscles-by-rot'; did you mean 'muscles-by-root' or 'muscles-by-root-range' "
+                              "or 'muscles-by-nerve'? (tpgraph queries lists them)\n")
 
 
 def test_query_parameters_by_label_synonym_and_slug(built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:

@@ -223,7 +223,7 @@ def test_named_query_over_the_sandboxed_server(server: LiveServer) -> None:
                                     headers={"Accept": "text/csv"})
     assert (status, headers["content-type"].split(";")[0]) == (200, "text/csv")
     rows = body.decode("utf-8").splitlines()
-    assert rows[0] == "muscle,label,viaGroup,rootSource,referralSource"
+    assert rows[0] == "muscle,label,intensity,support,rootSupport,referralSupport,sources,sourceIris,viaGroup,minority"
     assert sorted({row.split(",")[0].rsplit("/", 1)[1] for row in rows[1:]}) == [
         "adductor-brevis", "adductor-longus", "adductor-magnus", "iliacus", "pectineus", "psoas-major",
         "quadratus-lumborum", "vastus-intermedius"]
