@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tpgraph.build import BuildResult, build
+from tpgraph.build.dist import BuildResult, build
 from tpgraph.paths import ProjectPaths
-from tpgraph.store import OxigraphStore
+from tpgraph.store.embedded import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,11 +14,12 @@ import pytest
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from tpgraph.build import BuildResult
-from tpgraph.catalogue import load_catalogue
-from tpgraph.settings import ServerSettings
-from tpgraph.store import OxigraphStore, QueryAnswer, QueryJob
-from tpgraph.web import create_app
+from tpgraph.build.dist import BuildResult
+from tpgraph.catalogue.named_queries import load_catalogue
+from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.store.interface import QueryAnswer, QueryJob
+from tpgraph.web.app import create_app
 
 from conftest import REPO
 

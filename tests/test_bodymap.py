@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 
-from tpgraph.bodymap import (
+from tpgraph.web.bodymap import (
     MapZone,
     geometry_problems,
     leaf_views,
@@ -18,9 +18,9 @@ from tpgraph.bodymap import (
     render_map,
     zones_for,
 )
-from tpgraph.build import build
-from tpgraph.namespaces import ID_BASE
-from tpgraph.store import OxigraphStore
+from tpgraph.build.dist import build
+from tpgraph.model.namespaces import ID_BASE
+from tpgraph.store.embedded import OxigraphStore
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -143,7 +143,7 @@ def test_the_group_gives_the_same_map_as_its_member(store: OxigraphStore) -> Non
 
 
 def test_preview_command_writes_the_map(built, capsys: pytest.CaptureFixture[str]) -> None:
-    from tpgraph.bodymap import main
+    from tpgraph.web.bodymap import main
 
     assert main(["--muscle", "psoas-major", "--dist", str(built.out_dir)]) == 0
     out = capsys.readouterr().out
@@ -289,9 +289,9 @@ def test_unknown_regions_and_terms_are_refused() -> None:
 
 
 def test_the_shapes_file_ships_with_the_package() -> None:
-    import tpgraph
+    import tpgraph.web
 
-    assert (Path(tpgraph.__file__).parent / "bodymap_shapes.yaml").is_file()
+    assert (Path(tpgraph.web.__file__).parent / "bodymap_shapes.yaml").is_file()
 
 
 def test_an_id_prefix_keeps_two_inlined_maps_apart() -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from tpgraph.build import OUTPUTS, BuildResult, build
-from tpgraph.loader import DataError
+from tpgraph.build.dist import OUTPUTS, BuildResult, build
+from tpgraph.build.loader import DataError
 
 from conftest import REPO, copy_project
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tpgraph.build import BuildResult
+from tpgraph.build.dist import BuildResult
 from tpgraph.cli import main
-from tpgraph.loader import load
-from tpgraph.schema import RECORD_TYPES
+from tpgraph.build.loader import load
+from tpgraph.model.schema import RECORD_TYPES
 
 from conftest import REPO, copy_project
 

@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, N3, XML, SPARQLWrapper
 
-from tpgraph.build import BuildResult
+from tpgraph.build.dist import BuildResult
 
 from live_server import LiveServer, live_server
 

@@ -20,10 +20,11 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 from werkzeug.test import Client
 
-from tpgraph.build import BuildResult
-from tpgraph.settings import ServerSettings
-from tpgraph.store import OxigraphStore, QueryAnswer, QueryJob
-from tpgraph.web import create_app
+from tpgraph.build.dist import BuildResult
+from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.store.interface import QueryAnswer, QueryJob
+from tpgraph.web.app import create_app
 
 from conftest import REPO
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.store import OxigraphStore
+from tpgraph.store.embedded import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "reference" / "external-ids.tsv"
@@ -97,7 +97,7 @@ def test_every_muscle_with_a_checked_uberon_term_links_to_it(store: OxigraphStor
 def test_malformed_identifiers_are_refused(tmp_path: Path, value: str, message: str) -> None:
     from conftest import copy_project
 
-    from tpgraph.loader import DataError, load
+    from tpgraph.build.loader import DataError, load
 
     paths = copy_project(tmp_path)
     record = paths.data / "muscles" / "psoas-minor.yaml"
@@ -132,8 +132,8 @@ def test_sssom_export(built) -> None:
 
 def test_the_import_module_is_up_to_date(built, tmp_path: Path) -> None:
     """ontology/imports/external.ttl is what `tpgraph imports` makes from the checked table and the data."""
-    from tpgraph.build import parse_nquads
-    from tpgraph.imports import write_module
+    from tpgraph.build.dist import parse_nquads
+    from tpgraph.build.protege_module import write_module
 
     quads = parse_nquads((built.out_dir / "tpgraph.nq").read_text(encoding="utf-8"))
     fresh = tmp_path / "external.ttl"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tpgraph.catalogue import NamedQuery, parse_query
-from tpgraph.namespaces import ID_BASE
-from tpgraph.parameters import bind
-from tpgraph.store import OxigraphStore
+from tpgraph.catalogue.named_queries import NamedQuery, parse_query
+from tpgraph.model.namespaces import ID_BASE
+from tpgraph.catalogue.parameters import bind
+from tpgraph.store.embedded import OxigraphStore
 
 from conftest import REPO
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tpgraph.build import build
-from tpgraph.loader import DataError
+from tpgraph.build.dist import build
+from tpgraph.build.loader import DataError
 
 from conftest import copy_project
 

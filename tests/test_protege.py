@@ -11,8 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.build import BuildResult
-from tpgraph.imports import MODULE_IRI
+from tpgraph.build.dist import BuildResult
+from tpgraph.build.protege_module import MODULE_IRI
 
 from conftest import REPO
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.build import BuildResult
-from tpgraph.catalogue import load_catalogue
+from tpgraph.build.dist import BuildResult
+from tpgraph.catalogue.named_queries import load_catalogue
 from tpgraph.cli import main
-from tpgraph.quality import violations
+from tpgraph.build.quality import violations
 
 from conftest import REPO, copy_project
 

@@ -31,9 +31,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tpgraph.catalogue import NamedQuery, load_catalogue
-from tpgraph.parameters import bind
-from tpgraph.store import OxigraphStore
+from tpgraph.catalogue.named_queries import NamedQuery, load_catalogue
+from tpgraph.catalogue.parameters import bind
+from tpgraph.store.embedded import OxigraphStore
 
 WAIT = 30  # seconds; generous for a loaded CI machine
 ROOTS_SUMMARY = "Spinal nerve roots of a muscle"

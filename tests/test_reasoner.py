@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset, URIRef
 
-from tpgraph.infer import infer
-from tpgraph.loader import load
-from tpgraph.namespaces import GRAPH_BASE, ID_BASE, TP
+from tpgraph.build.infer import infer
+from tpgraph.build.loader import load
+from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, TP
 from tpgraph.paths import ProjectPaths
-from tpgraph.reasoner import check_dataset, quickxplain
+from tpgraph.build.reasoner import check_dataset, quickxplain
 
 from conftest import copy_project
 

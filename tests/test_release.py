@@ -18,12 +18,12 @@ from conftest import REPO, copy_project
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-import tpgraph.release as release_module
-from tpgraph.build import RELEASE_ONTOLOGY_IRI
-from tpgraph.loader import DataError
-from tpgraph.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOCAB_IRI
+import tpgraph.release.publish as release_module
+from tpgraph.build.dist import RELEASE_ONTOLOGY_IRI
+from tpgraph.build.loader import DataError
+from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
-from tpgraph.release import (
+from tpgraph.release.publish import (
     CHANGES_HEADER,
     ReleaseError,
     ReleaseResult,

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from tpgraph.loader import DataError
+from tpgraph.build.loader import DataError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,7 +29,7 @@ def _report_problems(err: DataError, outcome: str = "nothing was built") -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from tpgraph.build import build
+    from tpgraph.build.dist import build
 
     paths = _paths(args)
     try:
@@ -44,8 +44,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from tpgraph.loader import load
-    from tpgraph.validate import validate_loaded
+    from tpgraph.build.loader import load
+    from tpgraph.build.validate import validate_loaded
 
     paths = _paths(args)
     try:
@@ -60,11 +60,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     import pyoxigraph as ox
 
-    from tpgraph.build import canonical_nquads, owl_triples, parse_nquads, read_module
-    from tpgraph.infer import infer
-    from tpgraph.loader import load
-    from tpgraph.profile import ProfileCheckError, check_owl2_dl
-    from tpgraph.reasoner import ReasonerError, check_dataset
+    from tpgraph.build.dist import canonical_nquads, owl_triples, parse_nquads, read_module
+    from tpgraph.build.infer import infer
+    from tpgraph.build.loader import load
+    from tpgraph.build.owl_profile import ProfileCheckError, check_owl2_dl
+    from tpgraph.build.reasoner import ReasonerError, check_dataset
 
     paths = _paths(args)
     try:
@@ -108,7 +108,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from tpgraph.release import ReleaseError, release
+    from tpgraph.release.publish import ReleaseError, release
 
     paths = _paths(args)
     try:
@@ -127,9 +127,9 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    from tpgraph.build import canonical_nquads, parse_nquads
-    from tpgraph.imports import write_module
-    from tpgraph.loader import load
+    from tpgraph.build.dist import canonical_nquads, parse_nquads
+    from tpgraph.build.protege_module import write_module
+    from tpgraph.build.loader import load
 
     paths = _paths(args)
     try:
@@ -142,7 +142,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def _split_param(text: str) -> tuple[str, str]:
-    from tpgraph.parameters import ParameterError
+    from tpgraph.sparql.values import ParameterError
 
     name, sep, value = text.partition("=")
     if not sep or not name:
@@ -152,7 +152,7 @@ def _split_param(text: str) -> tuple[str, str]:
 
 def _named_query(args: argparse.Namespace, paths):
     """The query ``args.query`` names: a ``.rq`` file, or a query of the catalogue (close matches on a miss)."""
-    from tpgraph.catalogue import find, load_catalogue, parse_query
+    from tpgraph.catalogue.named_queries import find, load_catalogue, parse_query
 
     query_path = Path(args.query)
     if query_path.suffix == ".rq" and query_path.is_file():
@@ -162,16 +162,16 @@ def _named_query(args: argparse.Namespace, paths):
 
 def _report_external(err: Exception) -> int:
     """A ``--with`` file that cannot be loaded: its one-line reason; 2 for a mistaken request, 1 for a bad file."""
-    from tpgraph.external import ExternalArgumentError
+    from tpgraph.store.external import ExternalArgumentError
 
     print(err, file=sys.stderr)
     return EXIT_USAGE if isinstance(err, ExternalArgumentError) else EXIT_FAILED
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from tpgraph.catalogue import CatalogueError
-    from tpgraph.external import ExternalDataError, plan_external
-    from tpgraph.store import OxigraphStore
+    from tpgraph.catalogue.named_queries import CatalogueError
+    from tpgraph.store.external import ExternalDataError, plan_external
+    from tpgraph.store.embedded import OxigraphStore
 
     paths = _paths(args)
     try:
@@ -203,7 +203,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def _remote_store(query_url: str, timeout: float):
     """A RemoteStore at ``query_url`` (credentials from the environment) whose default graph is the union; None
     after printing why not."""
-    from tpgraph.remote import RemoteStore, RemoteStoreError
+    from tpgraph.store.remote import RemoteStore, RemoteStoreError
 
     store = RemoteStore.from_environment(query_url, timeout=timeout)
     try:
@@ -216,10 +216,11 @@ def _remote_store(query_url: str, timeout: float):
 
 def _run_named(args: argparse.Namespace, named, store) -> int:
     """Bind the query's parameters (looked up in ``store``) and print its answer in ``args.format``."""
-    from tpgraph.parameters import ParameterError, bind
-    from tpgraph.remote import RemoteStoreError
-    from tpgraph.results import table
-    from tpgraph.store import QueryError, SelectResult
+    from tpgraph.catalogue.parameters import bind
+    from tpgraph.sparql.values import ParameterError
+    from tpgraph.store.remote import RemoteStoreError
+    from tpgraph.cli_table import table
+    from tpgraph.store.interface import QueryError, SelectResult
 
     try:
         values = dict(_split_param(p) for p in args.param)
@@ -252,7 +253,7 @@ def _run_named(args: argparse.Namespace, named, store) -> int:
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from tpgraph.catalogue import CatalogueError, load_catalogue
+    from tpgraph.catalogue.named_queries import CatalogueError, load_catalogue
 
     try:
         catalogue = load_catalogue(_paths(args).queries)
@@ -271,9 +272,9 @@ def cmd_queries(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from tpgraph.external import ExternalDataError, plan_external
+    from tpgraph.store.external import ExternalDataError, plan_external
     from tpgraph.serve import serve
-    from tpgraph.settings import ServerSettings
+    from tpgraph.endpoint.settings import ServerSettings
 
     paths = _paths(args)
     try:
@@ -305,7 +306,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _serve_remote(args: argparse.Namespace, settings) -> int:
-    from tpgraph.remote import RemoteStoreError
+    from tpgraph.store.remote import RemoteStoreError
     from tpgraph.serve import serve_remote
 
     if args.external or args.build:
@@ -322,8 +323,8 @@ def _serve_remote(args: argparse.Namespace, settings) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from tpgraph.push import PushError, push, query_url_for
-    from tpgraph.remote import RemoteStore, RemoteStoreError
+    from tpgraph.store.push import PushError, push, query_url_for
+    from tpgraph.store.remote import RemoteStore, RemoteStoreError
 
     dist = Path(args.dist) if args.dist else _paths(args).dist
     query_url = args.query or query_url_for(args.to)
