@@ -29,14 +29,18 @@ class TP(DefinedNamespace):
     _NS = Namespace(VOCAB_IRI + "#")
 
     Action: URIRef
+    AgreementLevel: URIRef
     AnatomicalStructure: URIRef
     Antagonism: URIRef
     AnteriorView: URIRef
     AttachmentSite: URIRef
     Bilateral: URIRef
     BodyRegion: URIRef
+    ClaimAgreement: URIRef
+    ClaimAspect: URIRef
     ClaimGraph: URIRef
     Condition: URIRef
+    Confirmed: URIRef
     Contralateral: URIRef
     Essential: URIRef
     Etymon: URIRef
@@ -47,14 +51,18 @@ class TP(DefinedNamespace):
     LateralView: URIRef
     Laterality: URIRef
     Midline: URIRef
+    Minority: URIRef
     Muscle: URIRef
     MuscleGroup: URIRef
     Nerve: URIRef
+    NerveAspect: URIRef
     PerpetuatingFactor: URIRef
     PosteriorView: URIRef
     Precaution: URIRef
+    QualifiedAction: URIRef
     ReferralPattern: URIRef
     ReferralZone: URIRef
+    RootAspect: URIRef
     SelfCareAdvice: URIRef
     Source: URIRef
     SourceStated: URIRef
@@ -64,28 +72,40 @@ class TP(DefinedNamespace):
     Technique: URIRef
     TechniqueAssessment: URIRef
     TriggerPoint: URIRef
+    Unconfirmed: URIRef
     Unverified: URIRef
     View: URIRef
     ZoneIntensity: URIRef
     absentInPercent: URIRef
     accessed: URIRef
+    actionCondition: URIRef
     antagonisticMuscle: URIRef
     arisesFromRoot: URIRef
+    assessedAspect: URIRef
+    assessedRecord: URIRef
+    assessedValue: URIRef
     assessesTechnique: URIRef
     associatedStructureOf: URIRef
     bilateralContractureSign: URIRef
+    branchOf: URIRef
     broader: URIRef
     claimsAbout: URIRef
+    conflictingSources: URIRef
+    copyOf: URIRef
     coversRegion: URIRef
+    cranialNerve: URIRef
+    deepRegion: URIRef
     derivedFrom: URIRef
     description: URIRef
     disclaimer: URIRef
+    divisionOf: URIRef
     edition: URIRef
     etymonMeaning: URIRef
     etymonWord: URIRef
     extentMaxCm: URIRef
     extentMinCm: URIRef
     hasAction: URIRef
+    hasAgreement: URIRef
     hasAntagonism: URIRef
     hasAntagonist: URIRef
     hasAssociatedStructure: URIRef
@@ -98,9 +118,11 @@ class TP(DefinedNamespace):
     hasIntensity: URIRef
     hasLaterality: URIRef
     hasMember: URIRef
+    hasMusclePart: URIRef
     hasOrigin: URIRef
     hasPerpetuatingFactor: URIRef
     hasPrecaution: URIRef
+    hasQualifiedAction: URIRef
     hasReferralPattern: URIRef
     hasReverseAction: URIRef
     hasSelfCareAdvice: URIRef
@@ -111,21 +133,26 @@ class TP(DefinedNamespace):
     innervatedBy: URIRef
     innervatedByRoot: URIRef
     innervates: URIRef
+    majorityValue: URIRef
     memberOf: URIRef
     nextRoot: URIRef
     note: URIRef
-    pages: URIRef
     opposedAction: URIRef
+    pages: URIRef
+    partOfMuscle: URIRef
     partOfRegion: URIRef
+    qualifiedAction: URIRef
     redFlag: URIRef
     refersPainTo: URIRef
     refersToRegion: URIRef
     rootOrdinal: URIRef
     siteDescription: URIRef
     suitable: URIRef
+    supportingSources: URIRef
     targetsStructure: URIRef
     triggerPointIn: URIRef
     url: URIRef
+    withinNerve: URIRef
     withinRegion: URIRef
 
 
