@@ -165,7 +165,7 @@ def test_the_group_gives_the_same_map_as_its_member(store: OxigraphStore) -> Non
 
 
 def test_preview_command_writes_the_map(built, capsys: pytest.CaptureFixture[str]) -> None:
-    from tpgraph.web.bodymap import main
+    from tpgraph.cli import preview_bodymap as main
 
     assert main(["--muscle", "psoas-major", "--dist", str(built.out_dir)]) == 0
     out = capsys.readouterr().out

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tpgraph.build.loader import DataError
+from tpgraph.endpoint.settings import ServerSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -270,23 +271,20 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from tpgraph.store.external import ExternalDataError, plan_external
     from tpgraph.serve import serve
-    from tpgraph.endpoint.settings import ServerSettings
 
     paths = _paths(args)
     try:
         plan_external(args.external)  # a mistaken --with is reported before anything is built or loaded
     except ExternalDataError as err:
         return _report_external(err)
-    settings = replace(
-        ServerSettings(),
+    settings = ServerSettings.for_project(
+        paths,
         host=args.host, port=args.port, timeout=args.timeout, workers=args.workers, threads=args.threads,
         worker_memory_mb=args.worker_memory_mb,
         body_limit=args.body_limit, row_cap=args.row_cap, trusted_proxies=args.trusted_proxies,
-        slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist, queries=paths.queries,
+        slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist,
         cache_entries=0 if args.no_cache else ServerSettings.cache_entries,
     )
     if args.store:
@@ -401,19 +399,20 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("queries", help="list the named queries and their parameters")
     p.set_defaults(func=cmd_queries)
 
+    S = ServerSettings  # the server options default to the settings' own defaults
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and query page (waitress, sandboxed workers)",
                        epilog=WITH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped")
-    p.add_argument("--workers", type=int, default=4, help="query worker processes")
-    p.add_argument("--threads", type=int, default=8, help="HTTP threads")
-    p.add_argument("--worker-memory-mb", type=int, default=1024,
+    p.add_argument("--host", default=S.host, help=f"address to listen on (default {S.host}: this machine only)")
+    p.add_argument("--port", type=int, default=S.port)
+    p.add_argument("--timeout", type=float, default=S.timeout, help="seconds a query may run before it is stopped")
+    p.add_argument("--workers", type=int, default=S.workers, help="query worker processes")
+    p.add_argument("--threads", type=int, default=S.threads, help="HTTP threads")
+    p.add_argument("--worker-memory-mb", type=int, default=S.worker_memory_mb,
                    help="memory a query worker may allocate beyond the loaded data before it is stopped")
-    p.add_argument("--body-limit", type=int, default=16 * 1024, help="largest request body or query, in bytes")
-    p.add_argument("--row-cap", type=int, default=10_000, help="most rows (or triples) in one answer")
-    p.add_argument("--slow-ms", type=float, default=1000.0, help="log queries slower than this")
-    p.add_argument("--trusted-proxies", type=int, default=0,
+    p.add_argument("--body-limit", type=int, default=S.body_limit, help="largest request body or query, in bytes")
+    p.add_argument("--row-cap", type=int, default=S.row_cap, help="most rows (or triples) in one answer")
+    p.add_argument("--slow-ms", type=float, default=S.slow_query_ms, help="log queries slower than this")
+    p.add_argument("--trusted-proxies", type=int, default=S.trusted_proxies,
                    help="number of reverse proxies whose X-Forwarded-* headers give the public URL")
     p.add_argument("--no-cache", action="store_true", help="turn the result cache off (for benchmarks)")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
@@ -440,7 +439,34 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def preview_bodymap(argv: Sequence[str] | None = None) -> int:
+    """Preview: write a muscle's (or group's) map to stdout, e.g. ``python -m tpgraph.cli preview-bodymap --muscle psoas-major``."""
+    import pyoxigraph as ox
+
+    from tpgraph.model.namespaces import ID_BASE
+    from tpgraph.store.embedded import OxigraphStore
+    from tpgraph.web.bodymap import region_labels, render_map, zones_for
+
+    parser = argparse.ArgumentParser(prog="python -m tpgraph.cli preview-bodymap", description=preview_bodymap.__doc__)
+    parser.add_argument("--muscle", required=True, help="muscle or group id, e.g. psoas-major or iliopsoas")
+    parser.add_argument("--dist", type=Path, default=Path("dist"), help="the built dataset (default: dist)")
+    args = parser.parse_args(argv)
+    store = OxigraphStore.from_dist(args.dist)
+    for kind in ("muscle", "group"):
+        iri = f"{ID_BASE}{kind}/{args.muscle}"
+        found = store.select("SELECT ?s ?label WHERE { ?s rdfs:label ?label }", {"s": ox.NamedNode(iri)})
+        if len(found):
+            name = str(found.rows[0][1].value)  # type: ignore[union-attr]
+            sys.stdout.write(render_map(zones_for(store, iri), region_labels(store), f"Referred pain: {name}"))
+            return 0
+    print(f"no muscle or group {args.muscle!r} in {args.dist}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["preview-bodymap"]:  # a developer's preview, not a documented command
+        return preview_bodymap(argv[1:])
     args = parser().parse_args(argv)
     return int(args.func(args))
 

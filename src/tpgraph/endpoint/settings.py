@@ -1,10 +1,15 @@
-"""Server settings: one frozen object built by the CLI (or a test) and handed to ``create_app``."""
+"""Server settings: one frozen object built by the CLI (or a test) and handed to ``create_app``.
+
+The app reads every path it serves from here (``for_project`` fills them from one project folder), so
+``tpgraph --root DIR serve`` serves DIR's files and nothing else; the CLI takes its option defaults from here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tpgraph.paths import ProjectPaths
 from tpgraph.sparql.prescan import Limits
 
 
@@ -31,6 +36,12 @@ class ServerSettings:
     ontology: Path | None = None  # the Turtle source of /vocab
     releases: Path | None = None  # the published releases served at /releases/ (default: the project's)
     limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def for_project(cls, paths: ProjectPaths, **overrides: object) -> ServerSettings:
+        """Settings serving the project at ``paths``: its dist/, queries/, ontology and releases/."""
+        return replace(cls(dist=paths.dist, queries=paths.queries, ontology=paths.ontology,
+                           releases=paths.releases), **overrides)  # type: ignore[arg-type]
 
     @property
     def in_flight_cap(self) -> int:

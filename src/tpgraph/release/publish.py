@@ -43,6 +43,7 @@ from tpgraph.model.namespaces import (
     PROVENANCE_GRAPH,
     VOCAB_IRI,
 )
+from tpgraph.model.versions import existing_releases, version_key
 from tpgraph.paths import ProjectPaths
 
 RELEASES_BASE = "https://w3id.org/tpgraph/releases/"
@@ -65,7 +66,6 @@ VOCABULARY_KEY = "ontology"
 OTHER_KEY = "other"
 """Quads that belong to no record and not to the vocabulary; none exist today, but they are still counted."""
 
-_VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 _VERSION_IRI = ox.NamedNode(str(OWL.versionIRI))
 _VERSION_INFO = ox.NamedNode(str(OWL.versionInfo))
 _MINUS = "\u2212"
@@ -119,19 +119,10 @@ def parse_version(text: str) -> tuple[int, int, int]:
     Pre-release tags are refused rather than half-supported: their ordering rules would decide which
     release the next one is compared with.
     """
-    match = _VERSION.fullmatch(text)
-    if not match:
+    key = version_key(text)
+    if key is None:
         raise ReleaseError(f"'{text}' is not a release version: write MAJOR.MINOR.PATCH, e.g. 0.1.0")
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
-
-
-def existing_releases(releases_dir: Path) -> list[str]:
-    """The release folders in ``releases_dir``, oldest first; other entries (staging leftovers) are ignored."""
-    if not releases_dir.is_dir():
-        return []
-    names = [p.name for p in releases_dir.iterdir() if p.is_dir() and _VERSION.fullmatch(p.name)]
-    return sorted(names, key=parse_version)
+    return key
 
 
 def previous_release(version: str, releases_dir: Path) -> str | None:

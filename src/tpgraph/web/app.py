@@ -28,7 +28,6 @@ from tpgraph.web.fastpath import AnswerSparqlGets, ReplayCachedGets, note_reply
 from tpgraph.endpoint.build_info import BuildInfo
 from tpgraph.endpoint.metrics import Metrics
 from tpgraph.web.pages import register_pages
-from tpgraph.paths import default_paths
 from tpgraph.model.namespaces import QUERY_PREFIXES
 from tpgraph.catalogue.parameters import bind
 from tpgraph.sparql.values import ParameterError
@@ -164,10 +163,10 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         return Response(body, content_type=content_type)
 
     register_api(app, catalogue, lookup, build.build_id, evaluate, _text, settings.row_cap)
-    ontology = settings.ontology or default_paths().ontology
+    ontology = settings.ontology
     register_pages(app, catalogue, lookup, ontology, settings.dist,
-                   functools.cache(lambda: vocabulary_html(ontology)), _text)
-    register_release_files(app, settings.releases or default_paths().releases, _text)
+                   functools.cache(lambda: vocabulary_html(ontology) if ontology else ""), _text)
+    register_release_files(app, settings.releases, _text)
 
     def record_replay(environ: dict[str, Any], status: int, seconds: float, outcome: str) -> None:
         metrics.cache_hits.inc()

@@ -27,9 +27,7 @@ SVG holds no script and no external reference, and every text in it is XML-escap
 
 from __future__ import annotations
 
-import argparse
 import functools
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -538,33 +536,3 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
         f"<style>{STYLE}</style>",
     ]
     return "\n".join([*head, *body, *legend, "</svg>"]) + "\n"
-
-
-# ---------------------------------------------------------------------------------------------- preview
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Preview: write a muscle's (or group's) map to stdout, e.g. ``python -m tpgraph.web.bodymap --muscle psoas-major``."""
-    import pyoxigraph as ox
-
-    from tpgraph.model.namespaces import ID_BASE
-    from tpgraph.store.embedded import OxigraphStore
-
-    parser = argparse.ArgumentParser(prog="python -m tpgraph.web.bodymap", description=main.__doc__)
-    parser.add_argument("--muscle", required=True, help="muscle or group id, e.g. psoas-major or iliopsoas")
-    parser.add_argument("--dist", type=Path, default=Path("dist"), help="the built dataset (default: dist)")
-    args = parser.parse_args(argv)
-    store = OxigraphStore.from_dist(args.dist)
-    for kind in ("muscle", "group"):
-        iri = f"{ID_BASE}{kind}/{args.muscle}"
-        found = store.select("SELECT ?s ?label WHERE { ?s rdfs:label ?label }", {"s": ox.NamedNode(iri)})
-        if len(found):
-            name = str(found.rows[0][1].value)  # type: ignore[union-attr]
-            sys.stdout.write(render_map(zones_for(store, iri), region_labels(store), f"Referred pain: {name}"))
-            return 0
-    print(f"no muscle or group {args.muscle!r} in {args.dist}", file=sys.stderr)
-    return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

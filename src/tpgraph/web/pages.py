@@ -211,10 +211,10 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
     @app.get("/vocab")
     def vocab() -> Response:
         media_type = wanted(("text/html", "text/turtle", "application/rdf+xml", "application/n-triples"))
-        if media_type == "text/html":
-            return html(vocab_html())
         if ontology is None or not ontology.is_file():
             return fail(404, "this server has no ontology file")
+        if media_type == "text/html":
+            return html(vocab_html())
         return rdf_response(list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)), media_type)
 
     @app.get("/vocab/<version>")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import Flask, Response, redirect, render_template, send_from_directory, url_for
 
-from tpgraph.release.publish import existing_releases
+from tpgraph.model.versions import existing_releases
 
 MEDIA_TYPES = {
     ".owl": "application/rdf+xml",
