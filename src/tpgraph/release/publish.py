@@ -20,7 +20,6 @@ version give the same bytes.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections import Counter

@@ -104,9 +104,7 @@ class OxigraphStore:
         result = self._run(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
-        variables = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(solution[v] for v in variables) for solution in result)
-        return SelectResult(variables, rows)
+        return SelectResult.from_solutions(result)
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         result = self._run(query, bindings)
@@ -227,8 +225,7 @@ class OxigraphStore:
         """Any query form: a SelectResult, a bool or a list of triples."""
         result = self._run(query, bindings)
         if isinstance(result, ox.QuerySolutions):
-            variables = tuple(v.value for v in result.variables)
-            return SelectResult(variables, tuple(tuple(s[v] for v in variables) for s in result))
+            return SelectResult.from_solutions(result)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         return list(result)

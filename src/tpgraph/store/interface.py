@@ -31,6 +31,20 @@ class SelectResult:
     variables: tuple[str, ...]
     rows: tuple[tuple[Term | None, ...], ...]
 
+    @classmethod
+    def from_solutions(cls, solutions: ox.QuerySolutions) -> SelectResult:
+        """All rows of pyoxigraph's solutions (the one place a SelectResult is built from them)."""
+        variables = tuple(v.value for v in solutions.variables)
+        return cls(variables, tuple(tuple(solution[v] for v in variables) for solution in solutions))
+
+    @classmethod
+    def from_json(cls, body: bytes) -> SelectResult:
+        """SELECT results in SPARQL JSON, as written by any store's ``execute``."""
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("not the results of a SELECT query")
+        return cls.from_solutions(solutions)
+
     def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
         return iter(self.rows)
 

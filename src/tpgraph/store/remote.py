@@ -374,8 +374,7 @@ def _parse(response: requests.Response) -> SelectResult | bool | list[ox.Triple]
     results = ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)
     if isinstance(results, ox.QueryBoolean):
         return bool(results)
-    variables = tuple(v.value for v in results.variables)
-    return SelectResult(variables, tuple(tuple(s[v] for v in variables) for s in results))
+    return SelectResult.from_solutions(results)
 
 
 def renamed_blank_nodes(content: bytes) -> bytes:

@@ -8,7 +8,6 @@ with a deadline), handed in as ``evaluate``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from flask import Flask, Response, request, url_for
 
 from tpgraph.catalogue.named_queries import CatalogueError, NamedQuery, find
 from tpgraph.web.openapi import openapi_document
+from tpgraph.web.responses import json_document
 from tpgraph.catalogue.parameters import bind
 from tpgraph.sparql.values import ParameterError
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
@@ -45,13 +45,6 @@ def describe(query: NamedQuery) -> dict[str, Any]:
     }
 
 
-def _json(body: Any, status: int = 200) -> Response:
-    response = Response(json.dumps(body, indent=2, ensure_ascii=False) + "\n", status=status,
-                        content_type="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def register_api(app: Flask, catalogue: list[NamedQuery], lookup: Store | None, version: str,
                  evaluate: Callable[[QueryJob], Response], fail: Callable[[int, str], Response],
                  row_cap: int) -> None:
@@ -59,7 +52,7 @@ def register_api(app: Flask, catalogue: list[NamedQuery], lookup: Store | None, 
 
     @app.get("/api")
     def api_index() -> Response:
-        return _json({"queries": [describe(q) for q in catalogue],
+        return json_document({"queries": [describe(q) for q in catalogue],
                       "openapi": url_for("openapi", _external=True)})
 
     @app.get("/api/<name>")
@@ -89,4 +82,4 @@ def register_api(app: Flask, catalogue: list[NamedQuery], lookup: Store | None, 
 
     @app.get("/openapi.json")
     def openapi() -> Response:
-        return _json(openapi_document(catalogue, request.url_root.rstrip("/"), version))
+        return json_document(openapi_document(catalogue, request.url_root.rstrip("/"), version))

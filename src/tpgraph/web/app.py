@@ -24,15 +24,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tpgraph.web.api import register_api
 from tpgraph.catalogue.named_queries import NamedQuery, load_catalogue
-from tpgraph.web.fastpath import AnswerSparqlGets, ReplayCachedGets, note_reply
+from tpgraph.web.fastpath import AnswerSparqlGets, ReplayCachedGets
 from tpgraph.endpoint.build_info import BuildInfo
 from tpgraph.endpoint.metrics import Metrics
-from tpgraph.web.pages import register_pages
+from tpgraph.web.pages import PageQueryFailed, RecordPages, ServiceReader, register_pages
+from tpgraph.web.responses import respond, text
 from tpgraph.model.namespaces import QUERY_PREFIXES
 from tpgraph.catalogue.parameters import bind
 from tpgraph.sparql.values import ParameterError
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
-from tpgraph.endpoint.query_service import CORS_HEADERS, QueryService, Reply, ResultCache, text_reply
+from tpgraph.endpoint.query_service import CORS_HEADERS, QueryService, ResultCache
 from tpgraph.web.release_files import register_release_files
 from tpgraph.endpoint.service_description import service_description
 from tpgraph.endpoint.settings import ServerSettings
@@ -40,17 +41,6 @@ from tpgraph.store.interface import QueryJob, Store
 from tpgraph.web.vocabulary_page import vocabulary_html
 
 access_log = logging.getLogger("tpgraph.access")
-
-
-def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A plain-text Flask response: errors of every route, in words."""
-    return respond(text_reply(status, message, list((headers or {}).items())))
-
-
-def respond(reply: Reply) -> Response:
-    """The Flask response for ``reply``, noting on the request what the access log and the replay path need."""
-    note_reply(request.environ, reply)
-    return Response(reply.body, status=reply.status, headers=reply.headers)
 
 
 def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = None,
@@ -100,17 +90,22 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException) -> Response:
         messages = {413: f"the request is larger than the {settings.body_limit} byte limit"}
-        return _text(err.code or 500, messages.get(err.code or 0, err.description or err.name))
+        return text(err.code or 500, messages.get(err.code or 0, err.description or err.name))
+
+    @app.errorhandler(PageQueryFailed)
+    def page_query_failed(err: PageQueryFailed) -> Response:
+        """A page's query was refused like any query (busy, throttled, timed out): its reply, as /sparql's."""
+        return respond(err.reply)
 
     @app.errorhandler(Exception)
     def internal_error(err: Exception) -> Response:
         logging.getLogger("tpgraph.web").exception("unhandled error on %s", request.path)
-        return _text(500, "internal server error; the incident has been logged")
+        return text(500, "internal server error; the incident has been logged")
 
     @app.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
     def sparql() -> Response:
         if request.method == "OPTIONS":
-            return _text(204, "", {
+            return text(204, "", {
                 "Allow": "GET, HEAD, POST, OPTIONS",
                 "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
                 "Access-Control-Allow-Headers": "Content-Type, Accept, If-None-Match",
@@ -127,7 +122,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         try:
             media_type = negotiate(request.accept_mimetypes, rdf, request.args.get("format"))
         except ProtocolError as err:
-            return _text(err.status, err.message)
+            return text(err.status, err.message)
         body = service_description(url_for("sparql", _external=True), build, media_type)
         return Response(body, content_type=media_type, headers=[*CORS_HEADERS, ("Vary", "Accept")])
 
@@ -147,7 +142,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     @app.get("/void")
     def void() -> Response:
         if not build.void_turtle:
-            return _text(404, "this server has no VoID description (no build was loaded)")
+            return text(404, "this server has no VoID description (no build was loaded)")
         response = Response(build.void_turtle, content_type="text/turtle; charset=utf-8", headers=CORS_HEADERS)
         response.set_etag(build.build_id)
         return response
@@ -162,11 +157,12 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         body, content_type = metrics.render()
         return Response(body, content_type=content_type)
 
-    register_api(app, catalogue, lookup, build.build_id, evaluate, _text, settings.row_cap)
+    register_api(app, catalogue, lookup, build.build_id, evaluate, text, settings.row_cap)
     ontology = settings.ontology
-    register_pages(app, catalogue, lookup, ontology, settings.dist,
-                   functools.cache(lambda: vocabulary_html(ontology) if ontology else ""), _text)
-    register_release_files(app, settings.releases, _text)
+    pages = RecordPages(catalogue, ServiceReader(service, settings.row_cap), lookup)
+    register_pages(app, pages, ontology, settings.dist,
+                   functools.cache(lambda: vocabulary_html(ontology) if ontology else ""), text)
+    register_release_files(app, settings.releases, text)
 
     def record_replay(environ: dict[str, Any], status: int, seconds: float, outcome: str) -> None:
         metrics.cache_hits.inc()

@@ -6,14 +6,16 @@ the record's own triples (with those of its nested nodes and the provenance of i
 does the same for a claim graph, ``/vocab`` for the ontology, ``/pain`` answers "where does it hurt?".
 
 The pages read the graph through the same named queries as the CLI and the REST API (one place per query),
-with record IRIs bound as terms; everything shown is escaped by Jinja. Nothing here evaluates a stranger's
-query: the only input is a record's type and slug (or region names, resolved to records first).
+with record IRIs bound as terms in VALUES blocks; everything shown is escaped by Jinja. Every query goes
+through the query service like ``/api`` (cache, in-flight caps, a worker with a deadline, the row cap); only
+the resolution of a slug or name to a record uses the in-process lookup store, as the API's parameters do.
+``RecordPages`` builds each page's data; the views registered by ``register`` only negotiate and render.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,14 +23,16 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory, url_for
 
-from tpgraph.web.bodymap import region_labels, render_map, zones_for
 from tpgraph.catalogue.named_queries import NamedQuery, find
-from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, VOCAB_IRI
-from tpgraph.catalogue.parameters import bind, resolve
-from tpgraph.sparql.values import ParameterError, with_values
+from tpgraph.catalogue.parameters import resolve
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
+from tpgraph.endpoint.query_service import QueryService, Reply
+from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, VOCAB_IRI
 from tpgraph.model.schema import RECORD_TYPES
-from tpgraph.store.interface import Store
+from tpgraph.sparql.values import ParameterError, with_values
+from tpgraph.store.interface import QueryJob, SelectResult, Store, Term
+from tpgraph.web.bodymap import region_labels, render_map, zones_for
+from tpgraph.web.responses import html, rdf
 
 RDF_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
               "application/trig", "application/n-quads")
@@ -117,47 +121,180 @@ def _short(iri: str) -> str:
     return iri
 
 
-def rows(store: Store, query: NamedQuery, values: dict[str, str]) -> list[dict[str, Any]]:
-    """The rows of a named query as dicts of terms."""
-    result = store.select(bind(store, query, values))
-    return [dict(zip(result.variables, row, strict=True)) for row in result]
+LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label ?l }"
+DISCLAIMERS = "SELECT ?s ?l ?d WHERE { ?s rdfs:label ?l ; tp:disclaimer ?d } ORDER BY ?l"
+
+RESULTS_JSON = "application/sparql-results+json"
 
 
-def rdf_response(quads: list[ox.Quad], media_type: str) -> Response:
-    """Quads in a graph-aware syntax, or their triples (deduplicated, sorted) in a triple syntax."""
-    fmt = ox.RdfFormat.from_media_type(media_type)
-    assert fmt is not None
-    items = sorted(set(quads), key=str) if fmt.supports_datasets else sorted({q.triple for q in quads}, key=str)
-    # pyoxigraph uses the prefixes where the syntax has them and ignores them in N-Triples and N-Quads.
-    response = Response(ox.serialize(items, format=fmt, prefixes=PREFIXES) or b"", content_type=media_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+class PageQueryFailed(Exception):
+    """A page's query was refused or failed in the query service (busy, throttled, timed out)."""
+
+    def __init__(self, reply: Reply):
+        super().__init__(reply.status)
+        self.reply = reply
 
 
-def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None, ontology: Path | None,
-                   dist: Path | None, vocab_html: Callable[[], str], fail: Callable[[int, str], Response]) -> None:
-    """Add ``/id/…``, ``/graph/…``, ``/vocab``, ``/pain`` and the release files to ``app``."""
-    def query(name: str) -> NamedQuery:
-        return find(catalogue, name)
+class ServiceReader:
+    """A ``Store``'s ``select`` for the pages, evaluated by the query service with the request's client."""
 
-    def store() -> Store:
-        if lookup is None:
+    def __init__(self, service: QueryService, row_cap: int):
+        self.service = service
+        self.row_cap = row_cap
+
+    def select(self, query: str, bindings: Mapping[str, Term | Iterable[Term]] | None = None) -> SelectResult:
+        text = with_values(query, bindings) if bindings else query  # type: ignore[arg-type]
+        reply = self.service.evaluate(QueryJob(text, RESULTS_JSON, row_cap=self.row_cap), "GET", (),
+                                      request.remote_addr or "unknown")
+        if reply.status != 200:
+            raise PageQueryFailed(reply)
+        return SelectResult.from_json(reply.body)
+
+
+class RecordPages:
+    """The data of every page: records, claim graphs, the body map and "where does it hurt?".
+
+    ``reader`` evaluates the pages' queries (the query service in the app); ``lookup`` resolves a slug, label
+    or synonym to a record (None: this server cannot, and pages answer 503).
+    """
+
+    def __init__(self, catalogue: list[NamedQuery], reader: Any, lookup: Store | None):
+        self.catalogue = catalogue
+        self.reader = reader
+        self.lookup = lookup
+
+    def resolve(self, kind: str, value: str) -> ox.NamedNode:
+        """Raises ParameterError when nothing of ``kind`` is called ``value``."""
+        if self.lookup is None:
             abort(503, "this server has no store to describe records from")
-        return lookup
+        return resolve(self.lookup, kind, value)
 
-    def wanted(offers: tuple[str, ...]) -> str:
-        try:
-            return negotiate(request.accept_mimetypes, offers, request.args.get("format"))
-        except ProtocolError as err:
-            abort(err.status, err.message)
+    def rows(self, name: str, record: ox.NamedNode) -> list[dict[str, Any]]:
+        """The rows of a named query about one record (its one parameter), as dicts of terms."""
+        query = find(self.catalogue, name)
+        result = self.reader.select(query.text, {query.parameters[0].name: record})
+        return [dict(zip(result.variables, row, strict=True)) for row in result]
 
-    def labels_of(iris: set[str]) -> dict[str, str]:
+    def labels_of(self, iris: set[str]) -> dict[str, str]:
         if not iris:
             return {}
-        values = " ".join(f"<{iri}>" for iri in sorted(iris))
-        result = store().select(f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}")
+        result = self.reader.select(LABELS, {"s": [ox.NamedNode(iri) for iri in sorted(iris)]})
         return {row[0].value: row[1].value for row in result}
+
+    def describe(self, record: ox.NamedNode) -> list[ox.Quad]:
+        return [ox.Quad(s, p, o, g) for s, p, o, g in self.reader.select(DESCRIBE, {"record": record})]
+
+    def graph_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        return [ox.Quad(s, p, o, g) for s, p, o, g in self.reader.select(GRAPH_QUADS, {"graph": graph})]
+
+    def body_map(self, iri: str, label: str) -> str:
+        return render_map(zones_for(self.reader, iri), region_labels(self.reader), f"Referred pain: {label}")
+
+    def graph_table(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> list[tuple[Cell, Cell, Cell, str]]:
+        names = self.labels_of({t.value for q in quads for t in (q.subject, q.predicate, q.object)
+                                if isinstance(t, ox.NamedNode)})
+        return [(cell(q.subject, names.get(q.subject.value)), cell(q.predicate, names.get(q.predicate.value)),
+                 cell(q.object, names.get(q.object.value) if isinstance(q.object, ox.NamedNode) else None),
+                 "provenance" if q.graph_name != graph else "claim")
+                for q in sorted(quads, key=str)]
+
+    def pain(self, values: list[str]) -> dict[str, Any]:
+        chosen, problems, answers = [], [], []
+        for value in values:
+            if not value.strip():
+                continue
+            try:
+                chosen.append(self.resolve("region", value))
+            except ParameterError as err:
+                problems.append(str(err))
+        labels = region_labels(self.reader)
+        for region in chosen:
+            found = self.rows("muscles-referring-to-region-claims", region)
+            names = self.labels_of({r[key].value for r in found for key in ("viaGroup", "source")
+                                    if r[key] is not None})
+            answers.append({"region": cell(region, labels.get(region.value.rsplit("/", 1)[1])), "rows": [
+                {"muscle": cell(r["muscle"], r["label"].value), "intensity": r["intensity"].value,
+                 "group": cell(r["viaGroup"], names.get(r["viaGroup"].value)) if r["viaGroup"] is not None else None,
+                 "source": cell(r["source"], names.get(r["source"].value))}
+                for r in found]})
+        picked = {r.value.rsplit("/", 1)[1] for r in chosen}
+        return {"chosen": chosen, "problems": problems, "answers": answers, "picked": picked, "labels": labels}
+
+    def record(self, kind: str, iri: ox.NamedNode) -> dict[str, Any]:
+        label = self.labels_of({iri.value}).get(iri.value, iri.value.rsplit("/", 1)[1])
+        context: dict[str, Any] = {"kind": kind, "noun": RECORD_TYPES[kind].noun, "iri": iri.value, "label": label}
+        description = self.reader.select(DESCRIBE, {"record": iri})
+        own = [(p, o) for s, p, o, _ in description if s == iri]
+        context["definition"] = next((o.value for p, o in own if p.value.endswith("core#definition")), "")
+        context["synonyms"] = sorted(o.value for p, o in own if p.value.endswith("core#altLabel"))
+        if kind in ("muscle", "group"):
+            context.update(self.muscle(iri, label))
+        elif kind == "region":
+            context["refers"] = self.rows("muscles-referring-to-region-claims", iri)
+            context["roots"] = self.rows("roots-of-muscles-referring-to-region", iri)
+        elif kind == "condition":
+            context["listed_by"] = self.rows("muscles-with-differential", iri)
+        incoming = list(self.reader.select(INCOMING, {"record": iri}))
+        relations = self.labels_of({p.value for _, p, _ in incoming})
+        context["incoming"] = sorted({(cell(s, lab.value), relations.get(p.value, _short(p.value)))
+                                      for s, p, lab in incoming}, key=lambda item: (item[1], item[0].text))
+        context["claims"] = self.claims_by_source(description, iri)
+        return context
+
+    def muscle(self, iri: ox.NamedNode, label: str) -> dict[str, Any]:
+        card = self.rows("muscle-card", iri)
+        sources = self.labels_of({r["source"].value for r in card})
+        sections: dict[str, list] = defaultdict(list)
+        known = {aspect: title for title, aspects in MUSCLE_SECTIONS for aspect in aspects}
+        for r in card:
+            title = known.get(r["aspect"].value)
+            if title is None:
+                continue
+            sections[title].append({
+                "value": cell(r["value"], r["valueLabel"].value), "aspect": r["aspect"].value,
+                "group": cell(r["viaGroup"]) if r["viaGroup"] is not None else None,
+                "source": cell(r["source"], sources.get(r["source"].value)),
+            })
+        pattern = self.rows("referral-pattern", iri)
+        cited = {r["source"].value for r in card} | {r["source"].value for r in pattern}
+        disclaimers = self.reader.select(DISCLAIMERS, {"s": [ox.NamedNode(s) for s in sorted(cited)]}) \
+            if cited else []
+        return {
+            "sections": [(title, sections[title]) for title, _ in MUSCLE_SECTIONS if sections.get(title)],
+            "differentials": self.rows("differential-diagnoses", iri),
+            "disagreements": self.rows("source-disagreements", iri),
+            "precautions": self.rows("unsuitable-techniques", iri),
+            "pattern": pattern, "disclaimers": [(cell(s, lab.value), d.value) for s, lab, d in disclaimers],
+            "sources": sources,
+            "map_href": url_for("record_map", kind=iri.value[len(ID_BASE):].split("/")[0],
+                                slug=iri.value.rsplit("/", 1)[1]),
+            "body_map": self.body_map(iri.value, label),
+        }
+
+    def claims_by_source(self, description: Any, iri: ox.NamedNode) -> list[tuple[Cell, list[tuple[Cell, Cell]]]]:
+        """Every triple about the record, grouped by the claim graph (so by source) that holds it."""
+        by_graph: dict[str, list[tuple[ox.Term, ox.Term]]] = defaultdict(list)
+        for s, p, o, g in description:
+            if s == iri:
+                by_graph[g.value].append((p, o))
+        names = self.labels_of({t.value for pairs in by_graph.values() for pair in pairs for t in pair
+                                if isinstance(t, ox.NamedNode)})
+        return [(Cell(graph[len(GRAPH_BASE):], local_href(graph)),
+                 [(cell(p, names.get(p.value)), cell(o, names.get(o.value) if isinstance(o, ox.NamedNode) else None))
+                  for p, o in sorted(pairs, key=str)])
+                for graph, pairs in sorted(by_graph.items())]
+
+
+def wanted(offers: tuple[str, ...]) -> str:
+    try:
+        return negotiate(request.accept_mimetypes, offers, request.args.get("format"))
+    except ProtocolError as err:
+        abort(err.status, err.message)
+
+
+def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: Path | None,
+                   vocab_html: Callable[[], str], fail: Callable[[int, str], Response]) -> None:
+    """Add ``/id/…``, ``/graph/…``, ``/vocab``, ``/pain`` and the built OWL files to ``app``: thin views."""
 
     @app.get("/id/<kind>/<slug>")
     def record_page(kind: str, slug: str) -> Response:
@@ -165,16 +302,16 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
             return fail(404, f"no record type '{kind}' (types: {', '.join(RECORD_TYPES)})")
         iri = ox.NamedNode(f"{ID_BASE}{kind}/{slug}")
         try:
-            found = resolve(store(), kind, slug)
+            found = pages.resolve(kind, slug)
         except ParameterError as err:
             return fail(404, str(err))
         if found != iri:  # a label or synonym in the path: send the reader to the record's own IRI
-            return redirect(local_href(found.value) + (f"?{request.query_string.decode()}" if request.query_string else ""), 303)
+            query = f"?{request.query_string.decode()}" if request.query_string else ""
+            return redirect(local_href(found.value) + query, 303)  # type: ignore[operator]
         media_type = wanted(PAGE_OFFERS)
         if media_type != "text/html":
-            result = store().select(with_values(DESCRIBE, {"record": iri}))
-            return rdf_response([ox.Quad(s, p, o, g) for s, p, o, g in result], media_type)
-        return html(render_record(kind, iri))
+            return rdf(pages.describe(iri), media_type)
+        return html(render_template("record.html", cell=cell, **pages.record(kind, iri)))
 
     @app.get("/id/<kind>/<slug>/map.svg")
     def record_map(kind: str, slug: str) -> Response:
@@ -182,31 +319,23 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
             return fail(404, "only muscles and muscle groups have a body map")
         iri = f"{ID_BASE}{kind}/{slug}"
         try:
-            resolve(store(), kind, iri)
+            pages.resolve(kind, iri)
         except ParameterError as err:
             return fail(404, str(err))
-        label = labels_of({iri}).get(iri, slug)
-        svg = render_map(zones_for(store(), iri), region_labels(store()), f"Referred pain: {label}")
-        return Response(svg, content_type="image/svg+xml; charset=utf-8")
+        label = pages.labels_of({iri}).get(iri, slug)
+        return Response(pages.body_map(iri, label), content_type="image/svg+xml; charset=utf-8")
 
     @app.get("/graph/<path:rest>")
     def graph_page(rest: str) -> Response:
         graph = ox.NamedNode(GRAPH_BASE + rest)
-        result = store().select(with_values(GRAPH_QUADS, {"graph": graph}))
-        quads = [ox.Quad(s, p, o, g) for s, p, o, g in result]
+        quads = pages.graph_quads(graph)
         if not quads:
             return fail(404, f"no named graph {graph.value}")
         media_type = wanted(("text/html", "application/trig", "application/n-quads", "text/turtle",
                              "application/ld+json", "application/n-triples", "application/rdf+xml"))
         if media_type != "text/html":
-            return rdf_response(quads, media_type)
-        names = labels_of({t.value for q in quads for t in (q.subject, q.predicate, q.object)
-                           if isinstance(t, ox.NamedNode)})
-        table = [(cell(q.subject, names.get(q.subject.value)), cell(q.predicate, names.get(q.predicate.value)),
-                  cell(q.object, names.get(q.object.value) if isinstance(q.object, ox.NamedNode) else None),
-                  "provenance" if q.graph_name != graph else "claim")
-                 for q in sorted(quads, key=str)]
-        return html(render_template("graph.html", iri=graph.value, table=table))
+            return rdf(quads, media_type)
+        return html(render_template("graph.html", iri=graph.value, table=pages.graph_table(graph, quads)))
 
     @app.get("/vocab")
     def vocab() -> Response:
@@ -215,7 +344,7 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
             return fail(404, "this server has no ontology file")
         if media_type == "text/html":
             return html(vocab_html())
-        return rdf_response(list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)), media_type)
+        return rdf(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE), media_type)
 
     @app.get("/vocab/<version>")
     def vocab_version(version: str) -> Response:
@@ -237,99 +366,11 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
 
     @app.get("/pain")
     def pain() -> Response:
-        chosen, problems, answers = [], [], []
-        for value in request.args.getlist("region"):
-            if not value.strip():
-                continue
-            try:
-                chosen.append(resolve(store(), "region", value))
-            except ParameterError as err:
-                problems.append(str(err))
-        labels = region_labels(store())
-        for region in chosen:
-            found = rows(store(), query("muscles-referring-to-region-claims"), {"region": region.value})
-            names = labels_of({r[key].value for r in found for key in ("viaGroup", "source") if r[key] is not None})
-            answers.append({"region": cell(region, labels.get(region.value.rsplit("/", 1)[1])), "rows": [
-                {"muscle": cell(r["muscle"], r["label"].value), "intensity": r["intensity"].value,
-                 "group": cell(r["viaGroup"], names.get(r["viaGroup"].value)) if r["viaGroup"] is not None else None,
-                 "source": cell(r["source"], names.get(r["source"].value))}
-                for r in found]})
-        picked = {r.value.rsplit("/", 1)[1] for r in chosen}
-        svg = render_map([], labels, "Body regions: choose where it hurts",
+        data = pages.pain(request.args.getlist("region"))
+        svg = render_map([], data["labels"], "Body regions: choose where it hurts",
                          link=lambda slug: url_for("pain", region=slug))
-        status = 400 if problems and not chosen else 200
-        page = render_template("pain.html", answers=answers, problems=problems, picked=picked,
-                               regions=sorted(labels.items(), key=lambda item: item[1]), body_map=svg)
+        status = 400 if data["problems"] and not data["chosen"] else 200
+        page = render_template("pain.html", answers=data["answers"], problems=data["problems"],
+                               picked=data["picked"], body_map=svg,
+                               regions=sorted(data["labels"].items(), key=lambda item: item[1]))
         return html(page, status)
-
-    def render_record(kind: str, iri: ox.NamedNode) -> str:
-        label = labels_of({iri.value}).get(iri.value, iri.value.rsplit("/", 1)[1])
-        context: dict[str, Any] = {"kind": kind, "noun": RECORD_TYPES[kind].noun, "iri": iri.value, "label": label}
-        description = store().select(with_values(DESCRIBE, {"record": iri}))
-        own = [(p, o) for s, p, o, _ in description if s == iri]
-        context["definition"] = next((o.value for p, o in own if p.value.endswith("core#definition")), "")
-        context["synonyms"] = sorted(o.value for p, o in own if p.value.endswith("core#altLabel"))
-        if kind in ("muscle", "group"):
-            context.update(muscle_context(iri, label))
-        elif kind == "region":
-            context["refers"] = rows(store(), query("muscles-referring-to-region-claims"), {"region": iri.value})
-            context["roots"] = rows(store(), query("roots-of-muscles-referring-to-region"), {"region": iri.value})
-        elif kind == "condition":
-            context["listed_by"] = rows(store(), query("muscles-with-differential"), {"condition": iri.value})
-        incoming = list(store().select(with_values(INCOMING, {"record": iri})))
-        relations = labels_of({p.value for _, p, _ in incoming})
-        context["incoming"] = sorted({(cell(s, lab.value), relations.get(p.value, _short(p.value)))
-                                      for s, p, lab in incoming}, key=lambda item: (item[1], item[0].text))
-        context["claims"] = claims_by_source(description, iri)
-        return render_template("record.html", cell=cell, **context)
-
-    def muscle_context(iri: ox.NamedNode, label: str) -> dict[str, Any]:
-        card = rows(store(), query("muscle-card"), {"muscle": iri.value})
-        sources = labels_of({r["source"].value for r in card})
-        sections: dict[str, list] = defaultdict(list)
-        known = {aspect: title for title, aspects in MUSCLE_SECTIONS for aspect in aspects}
-        for r in card:
-            title = known.get(r["aspect"].value)
-            if title is None:
-                continue
-            sections[title].append({
-                "value": cell(r["value"], r["valueLabel"].value), "aspect": r["aspect"].value,
-                "group": cell(r["viaGroup"]) if r["viaGroup"] is not None else None,
-                "source": cell(r["source"], sources.get(r["source"].value)),
-            })
-        differentials = rows(store(), query("differential-diagnoses"), {"muscle": iri.value})
-        disagreements = rows(store(), query("source-disagreements"), {"muscle": iri.value})
-        precautions = rows(store(), query("unsuitable-techniques"), {"muscle": iri.value})
-        pattern = rows(store(), query("referral-pattern"), {"muscle": iri.value})
-        cited = {r["source"].value for r in card} | {r["source"].value for r in pattern}
-        disclaimers = store().select(
-            "SELECT ?s ?l ?d WHERE { VALUES ?s { " + " ".join(f"<{s}>" for s in sorted(cited)) +
-            " } ?s rdfs:label ?l ; tp:disclaimer ?d } ORDER BY ?l") if cited else []
-        return {
-            "sections": [(title, sections[title]) for title, _ in MUSCLE_SECTIONS if sections.get(title)],
-            "differentials": differentials, "disagreements": disagreements, "precautions": precautions,
-            "pattern": pattern, "disclaimers": [(cell(s, lab.value), d.value) for s, lab, d in disclaimers],
-            "sources": sources,
-            "map_href": url_for("record_map", kind=iri.value[len(ID_BASE):].split("/")[0],
-                                slug=iri.value.rsplit("/", 1)[1]),
-            "body_map": render_map(zones_for(store(), iri.value), region_labels(store()),
-                                   f"Referred pain: {label}"),
-        }
-
-    def claims_by_source(description: Any, iri: ox.NamedNode) -> list[tuple[Cell, list[tuple[Cell, Cell]]]]:
-        """Every triple about the record, grouped by the claim graph (so by source) that holds it."""
-        by_graph: dict[str, list[tuple[ox.Term, ox.Term]]] = defaultdict(list)
-        for s, p, o, g in description:
-            if s == iri:
-                by_graph[g.value].append((p, o))
-        names = labels_of({t.value for pairs in by_graph.values() for pair in pairs for t in pair
-                           if isinstance(t, ox.NamedNode)})
-        return [(Cell(graph[len(GRAPH_BASE):], local_href(graph)),
-                 [(cell(p, names.get(p.value)), cell(o, names.get(o.value) if isinstance(o, ox.NamedNode) else None))
-                  for p, o in sorted(pairs, key=str)])
-                for graph, pairs in sorted(by_graph.items())]
-
-    def html(body: str, status: int = 200) -> Response:
-        response = Response(body, status=status, content_type="text/html; charset=utf-8")
-        response.headers["Vary"] = "Accept"
-        return response
