@@ -443,7 +443,7 @@ def preview_bodymap(argv: Sequence[str] | None = None) -> int:
     """Preview: write a muscle's (or group's) map to stdout, e.g. ``python -m tpgraph.cli preview-bodymap --muscle psoas-major``."""
     import pyoxigraph as ox
 
-    from tpgraph.model.namespaces import ID_BASE
+    from tpgraph.model.iris import record_iri
     from tpgraph.store.embedded import OxigraphStore
     from tpgraph.web.bodymap import region_labels, render_map, zones_for
 
@@ -453,7 +453,7 @@ def preview_bodymap(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     store = OxigraphStore.from_dist(args.dist)
     for kind in ("muscle", "group"):
-        iri = f"{ID_BASE}{kind}/{args.muscle}"
+        iri = record_iri(kind, args.muscle)
         found = store.select("SELECT ?s ?label WHERE { ?s rdfs:label ?label }", {"s": ox.NamedNode(iri)})
         if len(found):
             name = str(found.rows[0][1].value)  # type: ignore[union-attr]

@@ -14,7 +14,6 @@ graph.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, TP
+from tpgraph.model import iris
+from tpgraph.model.suggestions import did_you_mean
+from tpgraph.model.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, TP
 from tpgraph.model.schema import (
     COMMON_KEYS,
     DEFINITION,
@@ -116,17 +117,17 @@ class LoadedData:
 
 def record_iri(type_name: str, slug: str) -> URIRef:
     """The IRI of a record: ``https://w3id.org/tpgraph/id/<type>/<slug>``."""
-    return URIRef(f"{ID_BASE}{type_name}/{slug}")
+    return URIRef(iris.record_iri(type_name, slug))
 
 
 def core_graph_iri(type_name: str, slug: str) -> URIRef:
     """The named graph holding a record's own definition (label, type, tpgraph-owned structure)."""
-    return URIRef(f"{GRAPH_BASE}{type_name}/{slug}")
+    return URIRef(iris.core_graph_iri(type_name, slug))
 
 
 def claim_graph_iri(type_name: str, slug: str, source_slug: str) -> URIRef:
     """The named graph holding what one source states about one record."""
-    return URIRef(f"{GRAPH_BASE}{type_name}/{slug}/{source_slug}")
+    return URIRef(iris.claim_graph_iri(type_name, slug, source_slug))
 
 
 def data_files(data_dir: Path) -> list[Path]:
@@ -177,10 +178,7 @@ def line_of(node: Any) -> int:
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """A ' did you mean …?' tail, or nothing when no candidate is close."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return " — did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return did_you_mean(word, sorted(set(candidates)), cutoff=0.6, lead=" — ", quote=lambda c: f"'{c}'")
 
 
 def _a(noun: str) -> str:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from tpgraph.model.namespaces import GRAPH_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from tpgraph.model.iris import record_key_of_graph
+from tpgraph.model.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 
 class ReasonerError(RuntimeError):
@@ -57,10 +58,7 @@ def hermit_consistent(graph: Graph) -> bool:
 
 def record_key(graph_iri: str) -> str | None:
     """The record a named graph belongs to: ``…/graph/muscle/psoas-major/nat/derived`` → ``muscle/psoas-major``."""
-    if not graph_iri.startswith(GRAPH_BASE):
-        return None
-    parts = graph_iri[len(GRAPH_BASE):].split("/")
-    return "/".join(parts[:2]) if len(parts) >= 2 else None
+    return record_key_of_graph(graph_iri)
 
 
 def record_graphs(dataset: Dataset) -> tuple[Graph, dict[str, Graph]]:

@@ -8,7 +8,6 @@ default comes from grlc's ``defaults``, so the same file works in grlc and here.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from tpgraph.model.schema import RECORD_TYPES
+from tpgraph.model.suggestions import did_you_mean
 
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """A query's name (its file stem), also its path segment in the REST API."""
@@ -140,6 +140,5 @@ def find(catalogue: list[NamedQuery], name: str) -> NamedQuery:
         if query.name == name:
             return query
     names = [q.name for q in catalogue]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = did_you_mean(name, names, cutoff=0.5)
     raise CatalogueError(f"no named query '{name}'{hint} (tpgraph queries lists them)")

@@ -8,14 +8,14 @@ placed in the query.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 
 import pyoxigraph as ox
 
 from tpgraph.catalogue.named_queries import NamedQuery, Parameter
-from tpgraph.model.namespaces import ID_BASE
+from tpgraph.model.iris import record_iri
+from tpgraph.model.suggestions import did_you_mean
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.sparql.values import ParameterError, with_values
 from tpgraph.store.interface import Store
@@ -42,7 +42,7 @@ def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedN
     text = value.strip()
     for type_name in types:
         klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
-        base = f"{ID_BASE}{type_name}/"
+        base = record_iri(type_name, "")
         iri = text if text.startswith(base) else base + text if SLUG.fullmatch(text) else None
         if iri and len(store.select(EXISTS, {"record": ox.NamedNode(iri), "class": klass})):
             return ox.NamedNode(iri)
@@ -57,8 +57,7 @@ def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedN
         return ox.NamedNode(records.pop())
     if len(records) > 1:
         raise ParameterError(f"'{value}' names several {noun} records: {', '.join(sorted(records))}; give the IRI")
-    close = difflib.get_close_matches(text, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = did_you_mean(text, names, cutoff=0.5)
     raise ParameterError(f"no {noun} called '{value}'{hint}")
 
 

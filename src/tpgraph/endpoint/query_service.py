@@ -183,7 +183,7 @@ class QueryService:
         etag = self.etags[job.media_type] if method in ("GET", "HEAD") else None
         if etag and etag in if_none_match:
             return Reply(304, self._ok_headers(QueryAnswer(200, b"", job.media_type), etag), b"")
-        key = (job.query, job.media_type, job.default_graphs, job.named_graphs)
+        key = (job.query, job.media_type, job.default_graphs, job.named_graphs, job.row_cap)
         cached = self.cache.get(key)
         if cached is not None:
             self.metrics.cache_hits.inc()

@@ -35,13 +35,12 @@ from rdflib.namespace import OWL
 from tpgraph.build.dist import RELEASE_ONTOLOGY_IRI, build, canonical_nquads, parse_nquads
 from tpgraph.build.consensus import CONSENSUS_GRAPH
 from tpgraph.model.namespaces import (
-    GRAPH_BASE,
-    ID_BASE,
     ONTOLOGY_GRAPH,
     PREFIXES,
     PROVENANCE_GRAPH,
     VOCAB_IRI,
 )
+from tpgraph.model.iris import record_key_of_graph, record_key_of_node
 from tpgraph.model.versions import existing_releases, version_key
 from tpgraph.paths import ProjectPaths
 
@@ -250,18 +249,12 @@ def quad_count(trig_path: Path) -> int:
 
 def _record_from_graph(iri: str) -> str | None:
     """``type/slug`` for a record's graph IRI (core, per source, or derived), else None."""
-    if not iri.startswith(GRAPH_BASE):
-        return None
-    segments = iri[len(GRAPH_BASE):].split("/")
-    return "/".join(segments[:2]) if len(segments) >= 2 else None
+    return record_key_of_graph(iri)
 
 
 def _record_from_node(iri: str) -> str | None:
     """``type/slug`` for a record IRI or one of its nested ``#fragment`` nodes, else None."""
-    if not iri.startswith(ID_BASE):
-        return None
-    segments = iri[len(ID_BASE):].split("#", 1)[0].split("/")
-    return "/".join(segments[:2]) if len(segments) >= 2 else None
+    return record_key_of_node(iri)
 
 
 def record_of(quad: ox.Quad) -> str:

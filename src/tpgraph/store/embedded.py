@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from tpgraph.model.namespaces import QUERY_PREFIXES
 from tpgraph.sparql.prescan import QueryRefused, prescan
-from tpgraph.sparql.result_writers import write_boolean, write_select
+from tpgraph.store.answers import Solutions, capped_answer
 from tpgraph.store.interface import RESULT_FORMATS, QueryAnswer, QueryError, QueryJob, SelectResult, Term
 
 if TYPE_CHECKING:
@@ -185,33 +185,12 @@ class OxigraphStore:
         return QueryAnswer(200, body, job.media_type)
 
     def _answer(self, result, job: QueryJob) -> QueryAnswer:
-        fmt = RESULT_FORMATS.get(job.media_type)
         if isinstance(result, ox.QueryBoolean):
-            if fmt not in ("json", "xml"):
-                return QueryAnswer.failure(406, f"an ASK result cannot be written as {job.media_type}")
-            return QueryAnswer(200, write_boolean(bool(result), fmt), job.media_type, rows=1)
+            return capped_answer(bool(result), job)
         if isinstance(result, ox.QuerySolutions):
-            if fmt is None:
-                return QueryAnswer.failure(406, f"SELECT results cannot be written as {job.media_type}")
             variables = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                if len(rows) == job.row_cap:
-                    return QueryAnswer(200, write_select(variables, rows, fmt), job.media_type, True, len(rows))
-                rows.append(tuple(solution[v] for v in variables))
-            return QueryAnswer(200, write_select(variables, rows, fmt), job.media_type, rows=len(rows))
-        rdf_format = ox.RdfFormat.from_media_type(job.media_type)
-        if rdf_format is None:
-            return QueryAnswer.failure(406, f"a graph cannot be written as {job.media_type}")
-        triples = []
-        truncated = False
-        for triple in result:
-            if len(triples) == job.row_cap:
-                truncated = True
-                break
-            triples.append(triple)
-        body = ox.serialize(triples, format=rdf_format, prefixes=QUERY_PREFIXES) or b""
-        return QueryAnswer(200, body, job.media_type, truncated, len(triples))
+            return capped_answer(Solutions(variables, (tuple(s[v] for v in variables) for s in result)), job)
+        return capped_answer(result, job)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

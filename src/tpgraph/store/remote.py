@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, QUERY_PREFIXES
 from tpgraph.sparql.prescan import QueryRefused, prescan
 from tpgraph.sparql.result_writers import write_boolean, write_select
+from tpgraph.store.answers import capped_answer, unwritable
 from tpgraph.store.interface import RESULT_FORMATS, QueryAnswer, QueryError, QueryJob, SelectResult, Term
 
 if TYPE_CHECKING:
@@ -233,11 +234,9 @@ class RemoteStore:
         except QueryRefused as err:
             return QueryAnswer.failure(err.status, err.message)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        fmt = RESULT_FORMATS.get(job.media_type)
-        if graph_form and ox.RdfFormat.from_media_type(job.media_type) is None:
-            return QueryAnswer.failure(406, f"a graph cannot be written as {job.media_type}")
-        if not graph_form and fmt is None:
-            return QueryAnswer.failure(406, f"{form} results cannot be written as {job.media_type}")
+        refusal = unwritable(form, job.media_type)
+        if refusal:
+            return QueryAnswer.failure(406, refusal)
         try:
             default_graphs, named_graphs = self.dataset(job)
             response = self._post_query(job.query, GRAPH_ACCEPT if graph_form else RESULTS_JSON,
@@ -256,7 +255,7 @@ class RemoteStore:
             return QueryAnswer.failure(502, f"the triple store failed: HTTP {response.status_code}: "
                                             f"{_reason(response)}")
         try:
-            return _capped_answer(_parse(response), job)
+            return capped_answer(_parse(response), job)
         except (SyntaxError, ValueError):  # the Oxigraph server cuts a streamed answer at its --timeout-s
             return QueryAnswer.failure(502, "the triple store's answer cannot be read: it is incomplete or "
                                             "malformed (was it stopped by the store's own time limit?)")
@@ -415,24 +414,3 @@ def _write(value: SelectResult | bool | list[ox.Triple], media_type: str) -> byt
     if rdf_format is None:
         raise QueryError(f"cannot write a graph as {media_type}")
     return ox.serialize(value, format=rdf_format, prefixes=QUERY_PREFIXES) or b""
-
-
-def _capped_answer(value: SelectResult | bool | list[ox.Triple], job: QueryJob) -> QueryAnswer:
-    """The answer in the job's media type, at most ``row_cap`` rows or triples, saying when it was cut."""
-    fmt = RESULT_FORMATS.get(job.media_type)
-    if isinstance(value, bool):
-        if fmt not in ("json", "xml"):
-            return QueryAnswer.failure(406, f"an ASK result cannot be written as {job.media_type}")
-        return QueryAnswer(200, write_boolean(value, fmt), job.media_type, rows=1)
-    if isinstance(value, SelectResult):
-        if fmt is None:
-            return QueryAnswer.failure(406, f"SELECT results cannot be written as {job.media_type}")
-        rows = value.rows[:job.row_cap]
-        truncated = len(value.rows) > job.row_cap
-        return QueryAnswer(200, write_select(value.variables, rows, fmt), job.media_type, truncated, len(rows))
-    rdf_format = ox.RdfFormat.from_media_type(job.media_type)
-    if rdf_format is None:
-        return QueryAnswer.failure(406, f"a graph cannot be written as {job.media_type}")
-    triples = value[:job.row_cap]
-    body = ox.serialize(triples, format=rdf_format, prefixes=QUERY_PREFIXES) or b""
-    return QueryAnswer(200, body, job.media_type, len(value) > job.row_cap, len(triples))

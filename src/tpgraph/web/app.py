@@ -159,7 +159,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
 
     register_api(app, catalogue, lookup, build.build_id, evaluate, text, settings.row_cap)
     ontology = settings.ontology
-    pages = RecordPages(catalogue, ServiceReader(service, settings.row_cap), lookup)
+    pages = RecordPages(catalogue, ServiceReader(service), lookup)
     register_pages(app, pages, ontology, settings.dist,
                    functools.cache(lambda: vocabulary_html(ontology) if ontology else ""), text)
     register_release_files(app, settings.releases, text)

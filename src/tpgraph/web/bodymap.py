@@ -35,13 +35,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
+from tpgraph.model.iris import record_iri
+
 if TYPE_CHECKING:
     from tpgraph.store.interface import Store
 
 VIEWS = ("anterior", "posterior", "lateral")
 INTENSITIES = ("essential", "spillover")
 LATERALITIES = ("ipsilateral", "contralateral", "bilateral", "midline")
-REGION_BASE = "https://w3id.org/tpgraph/id/region/"
+REGION_BASE = record_iri("region", "")
 SHAPES_FILE = "bodymap_shapes.yaml"
 
 Point = tuple[float, float]

@@ -26,7 +26,8 @@ from flask import Flask, Response, abort, redirect, render_template, request, se
 from tpgraph.catalogue.named_queries import NamedQuery, find
 from tpgraph.catalogue.parameters import resolve
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
-from tpgraph.endpoint.query_service import QueryService, Reply
+from tpgraph.endpoint.query_service import QueryService, Reply, text_reply
+from tpgraph.model.iris import record_iri
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, VOCAB_IRI
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.sparql.values import ParameterError, with_values
@@ -126,6 +127,10 @@ DISCLAIMERS = "SELECT ?s ?l ?d WHERE { ?s rdfs:label ?l ; tp:disclaimer ?d } ORD
 
 RESULTS_JSON = "application/sparql-results+json"
 
+PAGE_ROW_CAP = 100_000
+"""Most rows one of the pages' own queries may give: far above any record, and independent of the row cap
+the server sets for strangers' queries (a page is never shown cut)."""
+
 
 class PageQueryFailed(Exception):
     """A page's query was refused or failed in the query service (busy, throttled, timed out)."""
@@ -138,7 +143,7 @@ class PageQueryFailed(Exception):
 class ServiceReader:
     """A ``Store``'s ``select`` for the pages, evaluated by the query service with the request's client."""
 
-    def __init__(self, service: QueryService, row_cap: int):
+    def __init__(self, service: QueryService, row_cap: int = PAGE_ROW_CAP):
         self.service = service
         self.row_cap = row_cap
 
@@ -148,6 +153,8 @@ class ServiceReader:
                                       request.remote_addr or "unknown")
         if reply.status != 200:
             raise PageQueryFailed(reply)
+        if ("Tpgraph-Truncated", "true") in reply.headers:
+            raise PageQueryFailed(text_reply(500, "this page has more rows than a page may show"))
         return SelectResult.from_json(reply.body)
 
 
@@ -300,7 +307,7 @@ def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: 
     def record_page(kind: str, slug: str) -> Response:
         if kind not in RECORD_TYPES:
             return fail(404, f"no record type '{kind}' (types: {', '.join(RECORD_TYPES)})")
-        iri = ox.NamedNode(f"{ID_BASE}{kind}/{slug}")
+        iri = ox.NamedNode(record_iri(kind, slug))
         try:
             found = pages.resolve(kind, slug)
         except ParameterError as err:
@@ -317,7 +324,7 @@ def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: 
     def record_map(kind: str, slug: str) -> Response:
         if kind not in ("muscle", "group"):
             return fail(404, "only muscles and muscle groups have a body map")
-        iri = f"{ID_BASE}{kind}/{slug}"
+        iri = record_iri(kind, slug)
         try:
             pages.resolve(kind, iri)
         except ParameterError as err:
