@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
 
 from tpgraph.web.bodymap import (
     MapZone,
@@ -230,13 +229,13 @@ muscles:
 
 
 @pytest.fixture(scope="module")
-def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
+def fixture_store(tmp_path_factory: pytest.TempPathFactory, make_project) -> OxigraphStore:
     tmp = tmp_path_factory.mktemp("bodymap")
     muscle = tmp / "mappable.yaml"
     muscle.write_text(FIXTURE, encoding="utf-8")
     source = tmp / "mappable-source.yaml"
     source.write_text(FIXTURE_SOURCE, encoding="utf-8")
-    paths = copy_project(tmp / "project", {"mappable.yaml": muscle, "mappable-source.yaml": source})
+    paths = make_project(tmp / "project", {"mappable.yaml": muscle, "mappable-source.yaml": source})
     result = build(paths, tmp / "dist")
     return OxigraphStore.from_dist(result.out_dir)
 

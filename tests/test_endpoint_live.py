@@ -26,6 +26,9 @@ from live_server import LiveServer, live_server
 DEADLINE = 2.0
 
 
+pytestmark = [pytest.mark.slow]
+
+
 @pytest.fixture(scope="module")
 def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     log = tmp_path_factory.mktemp("live") / "server.log"

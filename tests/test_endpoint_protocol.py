@@ -26,7 +26,7 @@ from tpgraph.store.embedded import OxigraphStore
 from tpgraph.store.interface import QueryAnswer, QueryJob
 from tpgraph.web.app import create_app
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[1]
 
 ROOTS = "SELECT ?root WHERE { muscle:psoas-major tp:innervatedByRoot ?r . ?r rdfs:label ?root } ORDER BY ?root"
 NAT = "https://w3id.org/tpgraph/graph/muscle/psoas-major/nat-treating-psoas"

@@ -72,6 +72,9 @@ SELECT DISTINCT ?muscle ?muscleLabel ?uberonLabel ?parentLabel ?antagonistLabel 
 """
 
 
+pytestmark = [pytest.mark.slow]
+
+
 @pytest.fixture()
 def link(tmp_path: Path) -> Path:
     """The one tpgraph -> Uberon link this test needs, in a file (and so a graph) of its own."""

@@ -107,12 +107,11 @@ def identifiers_in_data() -> list[str]:
     ("http://purl.obolibrary.org/obo/UBERON_0001298", "'exact_match' takes a compact identifier such as "
      "UBERON:0000000 or MONDO:0000000, got 'http://purl.obolibrary.org/obo/UBERON_0001298'"),
 ])
-def test_malformed_identifiers_are_refused(tmp_path: Path, value: str, message: str) -> None:
-    from conftest import copy_project
+def test_malformed_identifiers_are_refused(tmp_path: Path, value: str, message: str, make_project) -> None:
 
     from tpgraph.build.loader import DataError, load
 
-    paths = copy_project(tmp_path)
+    paths = make_project(tmp_path)
     record = paths.data / "muscles" / "psoas-minor.yaml"
     text = record.read_text(encoding="utf-8").replace("exact_match: [UBERON:0001372]", f"exact_match: ['{value}']")
     record.write_text(text, encoding="utf-8")

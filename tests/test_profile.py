@@ -24,6 +24,9 @@ PREFIXES = """\
 ONTOLOGY_ID = "OntologyID(OntologyIRI(<http://example.org/t>))"
 
 
+pytestmark = [pytest.mark.java]
+
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     # A directory name with a space, to make sure paths are passed through intact.
     directory = tmp_path / "onto dir"

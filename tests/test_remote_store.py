@@ -45,6 +45,9 @@ SERVERS = ("oxigraph", "virtuoso")
 CORE_GRAPH = "https://w3id.org/tpgraph/graph/muscle/psoas-major"
 
 
+pytestmark = [pytest.mark.virtuoso, pytest.mark.slow]
+
+
 def union_refusal(query_url: str) -> str:
     return (f"the triple store at {query_url} does not use the union of its named graphs as the default graph, "
             f"so tpgraph's queries would miss facts. Change the setting: {UNION_SETTINGS}.")

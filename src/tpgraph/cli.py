@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,13 +58,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
-
-    from tpgraph.build.dist import canonical_nquads, owl_triples, parse_nquads, read_module
-    from tpgraph.build.infer import infer
+    from tpgraph.build.check import consistency, profile_violations
     from tpgraph.build.loader import load
-    from tpgraph.build.owl_profile import ProfileCheckError, check_owl2_dl
-    from tpgraph.build.reasoner import ReasonerError, check_dataset
+    from tpgraph.build.owl_profile import ProfileCheckError
+    from tpgraph.build.reasoner import ReasonerError
 
     paths = _paths(args)
     try:
@@ -73,16 +69,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     except DataError as err:
         return _report_problems(err)
     failed = False
-    with tempfile.TemporaryDirectory(prefix="tpgraph-check-") as tmp:
-        owl_path = Path(tmp) / "tpgraph.owl"
-        quads = parse_nquads(canonical_nquads(loaded.dataset))
-        module = read_module(paths.import_module)
-        ox.serialize(owl_triples(quads, False, module, embed_module=True), str(owl_path), ox.RdfFormat.RDF_XML)
-        try:
-            violations = check_owl2_dl(owl_path)
-        except ProfileCheckError as err:
-            print(f"OWL 2 DL profile check could not run: {err}", file=sys.stderr)
-            return EXIT_FAILED
+    try:
+        violations = profile_violations(loaded, paths.import_module)
+    except ProfileCheckError as err:
+        print(f"OWL 2 DL profile check could not run: {err}", file=sys.stderr)
+        return EXIT_FAILED
     if violations:
         failed = True
         print(f"OWL 2 DL profile: {len(violations)} violation(s)")
@@ -90,9 +81,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  {line}")
     else:
         print("OWL 2 DL profile: no violations")
-    infer(loaded.dataset)
     try:
-        result = check_dataset(loaded.dataset)
+        result = consistency(loaded)
     except ReasonerError as err:
         print(f"HermiT could not run: {err}", file=sys.stderr)
         return EXIT_FAILED

@@ -35,7 +35,7 @@ from pathlib import Path
 
 __all__ = ["ProfileCheckError", "check_owl2_dl", "hermit_jar"]
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("tpgraph.profile")
 
 #: Exit statuses of ProfileCheck.java.
 _EXIT_OK = 0
