@@ -1,7 +1,7 @@
 """The YAML data contract: which keys each kind of record may have and what each becomes in RDF.
 
-This table is the single mapping from YAML keys to ontology terms (it plays the role DESIGN gives to a JSON-LD
-context; see docs/decisions/20261125-yaml-schema-in-python.md). The loader reads it to reject unknown keys, resolve
+This table is the single mapping from YAML keys to ontology terms (the role a JSON-LD context would play; see
+docs/decisions/20261125-yaml-schema-and-provenance.md). The loader reads it to reject unknown keys, resolve
 references and type values; the builder reads it to emit triples; a test checks every predicate and class here
 against ``ontology/tpgraph.ttl``.
 

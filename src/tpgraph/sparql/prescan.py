@@ -7,30 +7,7 @@ branches, hundreds of triple patterns (planning alone takes seconds). ``SERVICE`
 network. So every query text goes through :func:`prescan` first, which refuses those shapes with an HTTP status
 and a message a stranger can act on, in time linear in the text and without recursion.
 
-The scan is lexical, not a parse. It only has to be *conservative*: wherever its reading of the text could
-differ from pyoxigraph's, it must see at least as much nesting, as many operators and patterns, and every
-``SERVICE``. The places where that needs care, all checked against pyoxigraph 0.5:
-
-* Keywords need no separator after them: pyoxigraph reads ``trueSERVICE <x> {}`` as ``true SERVICE <x> {}``,
-  ``SERVICESILENT<x>{}`` as ``SERVICE SILENT``, and ``SERVICE:x {}`` or ``SERVICEex:x {}`` as ``SERVICE`` plus a
-  prefixed name. So a bare word, or the prefix part of a prefixed name, that *contains* ``SERVICE`` is refused
-  (a prefix named ``service:`` is refused too; rename it). The local part (``ex:SERVICE``), variables
-  (``?service``), strings and IRIs are never keywords.
-* ``<`` starts an IRI when the IRI grammar matches (``<`` then no ``<>"{}|^`\\``, control or space characters,
-  then ``>``); otherwise it is the less-than operator. Inside parentheses, right after a term, both readings can
-  be valid: ``FILTER(?a<2&&(?b)>0)`` is a comparison for pyoxigraph although ``<2&&(?b)>`` looks like an IRI.
-  The scan then takes the IRI reading but counts the operators inside it, and refuses the query (400) if the
-  span holds a bracket, because brackets there could hide nesting from either reading; a space after a
-  less-than avoids that.
-* Prefixed names may contain escapes such as ``\\#`` and ``\\'`` (``ex:a\\#b`` is one name, not a comment), and
-  dots inside them (``ex:a.b``) but not at their end.
-* A ``.`` is always counted as a statement separator, even in ``1.5`` or ``.5``, because pyoxigraph reads
-  ``?s ?p ?o .1 ?p ?o`` as two triple patterns.
-* ``\\uXXXX`` escapes are only decoded inside strings and IRIs by pyoxigraph 0.5, not in the query text at large
-  (``\\u0053ERVICE`` is a syntax error), so the scan does not decode them.
-
-Syntax errors are left to the real parser: an unterminated string or IRI simply runs to the end of its line
-(short strings) or of the text (long strings), in linear time.
+The scan is lexical and conservative; the places where its reading needs care are in docs/sparql-prescan.md.
 """
 
 from __future__ import annotations

@@ -5,36 +5,8 @@ Why this exists: the SPARQL endpoint caps the number of rows it returns (and say
 ``QuerySolutions`` from a list, so the endpoint iterates at most cap+1 solutions and hands the rows it kept
 to these writers.
 
-The writers follow the W3C specifications, and wherever a specification leaves a choice they make the one
-pyoxigraph 0.5 makes, byte for byte, so that a capped answer looks like an uncapped one:
-
-* JSON -- https://www.w3.org/TR/sparql11-results-json/ : compact (no whitespace), keys in pyoxigraph's
-  order, non-ASCII written as UTF-8, only ``"`` ``\\`` and C0 controls escaped.
-* XML -- https://www.w3.org/TR/rdf-sparql-XMLres/ : ``<?xml version="1.0"?>`` then one line, the five
-  predefined entities used for ``& < > " '``.
-* CSV -- https://www.w3.org/TR/sparql11-results-csv-tsv/ : CRLF after every line (the header included),
-  a field is quoted only when it holds ``"`` ``,`` LF or CR.
-* TSV -- same document: LF after every line; literals in Turtle syntax, with the bare Turtle forms for
-  ``xsd:integer``/``decimal``/``double``/``boolean`` when the lexical form allows it (pyoxigraph's rule).
-
-Deliberate differences from pyoxigraph (each one is a place where pyoxigraph's bytes are not what the
-specification asks for):
-
-* XML, CR inside a value: written as ``&#13;``. pyoxigraph writes a raw CR, which every conforming XML
-  parser turns into LF (XML 1.0 section 2.11), so the value would not survive the trip.
-* XML, characters XML 1.0 cannot hold at all (C0 controls other than TAB/LF/CR, U+FFFE, U+FFFF): a
-  ``ValueError``. Neither a raw character nor a character reference to it is well-formed XML 1.0;
-  pyoxigraph writes them raw. A client that needs such values must ask for JSON or TSV.
-* CSV, a triple term whose nested literal needs quoting: the whole field is quoted once. pyoxigraph quotes
-  the nested literal inside an unquoted field, which is not valid CSV.
-* Booleans in CSV/TSV: a ``ValueError``. The CSV/TSV specification defines no ASK form; pyoxigraph writes
-  a bare ``true``/``false``.
-
-RDF-star / SPARQL 1.2 terms are supported the way pyoxigraph 0.5 writes them: a ``Triple`` becomes
-``{"type":"triple","value":{"subject":…,"predicate":…,"object":…}}`` in JSON,
-``<triple><subject>…</subject><predicate>…</predicate><object>…</object></triple>`` in XML,
-``<<( s p o )>>`` in TSV and the space-joined plain values ``s p o`` in CSV; a literal with a base direction
-carries ``"its:dir"`` in JSON, ``its:dir`` (with the ITS namespace) in XML and ``@lang--dir`` in TSV.
+They follow the W3C specifications and, where those leave a choice, pyoxigraph 0.5 byte for byte; the choices and
+the deliberate differences are in docs/sparql-result-writers.md.
 """
 
 from __future__ import annotations

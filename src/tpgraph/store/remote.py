@@ -10,16 +10,8 @@ the server asks for Digest (Virtuoso's ``/sparql-graph-crud-auth`` does).
 Every query's default graph must be the union of the named graphs, as on the embedded store;
 :meth:`RemoteStore.check_union_default_graph` says which server setting to change when it is not.
 
-Quirks met on real servers (see tests/test_remote_store.py):
-
-- Virtuoso holds graphs of its own (``http://www.openlinksw.com/schemas/virtrdf#`` and others); ``graphs()``
-  and ``counts()`` list tpgraph's graphs only (those under ``https://w3id.org/tpgraph/graph/``). Its union
-  default graph includes them: a stranger's ``?s ?p ?o`` sees Virtuoso's own triples too.
-- Virtuoso labels blank nodes ``nodeID://…`` in SPARQL JSON, which pyoxigraph refuses; they are renamed.
-- Virtuoso lets a query's FROM win over default-graph-uri, so a FROM naming another graph is refused.
-- Virtuoso cuts answers at its ``ResultSetMaxRows`` without saying so; set it above tpgraph's row cap.
-- Virtuoso writes xsd:boolean as "0"/"1", computes ``false`` as "0"^^xsd:integer, drops the language tag in
-  GROUP_CONCAT, and 7.2.5 crashes on the associated-structures named query (a 502 here).
+The quirks met on real servers (Virtuoso's own graphs, blank-node labels, FROM, row limits, booleans) are in
+docs/remote-store-quirks.md and tests/test_remote_store.py.
 """
 
 from __future__ import annotations
