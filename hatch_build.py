@@ -23,7 +23,7 @@ class BundleBuildHook(BuildHookInterface):
             return
         root = Path(self.root)
         sys.path.insert(0, str(root / "src"))
-        from tpgraph.build import build
+        from tpgraph.build.dist import build
         from tpgraph.paths import BUNDLE_DIR, ProjectPaths
 
         out = Path(tempfile.mkdtemp(prefix="tpgraph-wheel-")) / "dist"

@@ -54,12 +54,14 @@ def main() -> int:
     import pyoxigraph as ox
     from werkzeug.test import EnvironBuilder
 
-    from tpgraph.prescan import prescan
-    from tpgraph.sandbox import SandboxedStore, SandboxSettings, WorkerPool
+    from tpgraph.sparql.prescan import prescan
+    from tpgraph.store.sandbox import SandboxedStore, SandboxSettings, WorkerPool
     from tpgraph.serve import configure_logging
-    from tpgraph.settings import ServerSettings
-    from tpgraph.store import OxigraphStore, QueryJob
-    from tpgraph.web import BuildInfo, create_app
+    from tpgraph.endpoint.settings import ServerSettings
+    from tpgraph.store.embedded import OxigraphStore
+    from tpgraph.store.interface import QueryJob
+    from tpgraph.endpoint.build_info import BuildInfo
+    from tpgraph.web.app import create_app
 
     dist = Path(args.dist)
     store = OxigraphStore.from_dist(dist)

@@ -2,7 +2,7 @@
 
 Writes one synthetic dataset of 1,000,000 triples (250,000 Uberon-shaped classes: type, label, subClassOf,
 hasDbXref) in a temporary folder as N-Triples, gzipped N-Triples, Turtle, RDF/XML and gzipped RDF/XML, then
-loads each with ``tpgraph.external.load_external`` in a fresh child process (so that each file's peak RSS is its
+loads each with ``tpgraph.store.external.load_external`` in a fresh child process (so that each file's peak RSS is its
 own) and prints a Markdown table: wall time, triples per second, peak RSS of the child. One more row loads the
 N-Triples file with a bare ``pyoxigraph.Store.bulk_load(path=…)``: the cost of streaming through Python (the
 byte counter behind the progress line) is the difference.
@@ -82,7 +82,7 @@ def child(path: Path, bare: bool) -> None:
     """Load one file in this (fresh) process and print a JSON line with the figures."""
     import pyoxigraph as ox
 
-    from tpgraph.external import load_external
+    from tpgraph.store.external import load_external
 
     store = ox.Store()
     before = peak_rss_mb()
@@ -138,7 +138,7 @@ def main() -> int:
                 raise SystemExit(f"{path.name}: loaded {figures['triples']} triples, expected {triples}")
             print(f"| {label} | {path.stat().st_size / 1e6:.1f} | {figures['triples']:,} | {figures['seconds']:.2f} "
                   f"| {figures['triples'] / figures['seconds']:,.0f} | {figures['rss_mb']:.0f} |", flush=True)
-        print(f"\npeak RSS of a child before loading (Python, pyoxigraph, tpgraph.external imported): "
+        print(f"\npeak RSS of a child before loading (Python, pyoxigraph, tpgraph.store.external imported): "
               f"{figures['rss_before_mb']:.0f} MB")
     return 0
 

@@ -1,6 +1,6 @@
 """Experiment behind one suggested optimisation: which idle worker should take the next query?
 
-``tpgraph.sandbox.WorkerPool`` keeps idle workers in a FIFO ``queue.Queue``: a worker goes to the back after
+``tpgraph.store.sandbox.WorkerPool`` keeps idle workers in a FIFO ``queue.Queue``: a worker goes to the back after
 each query, so with 8 workers every query runs in the worker that has been idle longest, whose memory (the
 Python objects it touches, its share of the CPU caches) is the coldest. This script times ``WorkerPool.run``
 round trips, per template, for: the pool as shipped (FIFO, 8 workers), the same pool with a LIFO idle queue
@@ -25,8 +25,9 @@ from bench_queries import N_BASE, TEMPLATES
 
 
 def main() -> int:
-    from tpgraph.sandbox import SandboxSettings, WorkerPool
-    from tpgraph.store import OxigraphStore, QueryJob
+    from tpgraph.store.sandbox import SandboxSettings, WorkerPool
+    from tpgraph.store.embedded import OxigraphStore
+    from tpgraph.store.interface import QueryJob
 
     dist = Path(sys.argv[1])
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5

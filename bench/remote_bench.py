@@ -2,7 +2,7 @@
 store, and through ``tpgraph serve --store`` on an Oxigraph server and on Virtuoso open source.
 
 Each configuration is started fresh on loopback ports (the servers from tests/triple_stores.py, pushed with
-``tpgraph.push``), the result cache is off (``--no-cache``) so every request is evaluated, and one client sends
+``tpgraph.store.push``), the result cache is off (``--no-cache``) so every request is evaluated, and one client sends
 the same GET over a keep-alive connection, twice: ``/api/<query>`` (parameter lookups included: on a remote store each
 is a round trip of its own) and ``/sparql`` with the query already bound (one round trip). After a warm-up,
 ``--requests`` timed requests give the median and 95th-percentile latency and requests per second. Not
@@ -36,8 +36,8 @@ from triple_stores import (
     virtuoso_server,
 )
 
-from tpgraph.push import push
-from tpgraph.remote import RemoteStore
+from tpgraph.store.push import push
+from tpgraph.store.remote import RemoteStore
 
 PARAMETERS = {"muscles-by-root-and-region": {"root": "L2", "region": "groin"}}
 
@@ -114,9 +114,9 @@ def main() -> None:
 
 def bound_query(dist: Path, name: str) -> str:
     """The named query's text with its parameters bound (what /api runs after its lookups)."""
-    from tpgraph.catalogue import find, load_catalogue
-    from tpgraph.parameters import bind
-    from tpgraph.store import OxigraphStore
+    from tpgraph.catalogue.named_queries import find, load_catalogue
+    from tpgraph.catalogue.parameters import bind
+    from tpgraph.store.embedded import OxigraphStore
 
     store = OxigraphStore.from_dist(dist)
     return bind(store, find(load_catalogue(REPO / "queries"), name), PARAMETERS.get(name, {}))

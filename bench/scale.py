@@ -64,13 +64,13 @@ def make_project(target: Path, times: int) -> Path:
 
 def measure(project: Path) -> dict:
     """Run the build's stages once in this process; seconds per stage and the peak resident set (MiB)."""
-    from tpgraph.build import write_outputs
-    from tpgraph.consensus import write_consensus
-    from tpgraph.infer import infer
-    from tpgraph.loader import load
+    from tpgraph.build.dist import write_outputs
+    from tpgraph.build.consensus import write_consensus
+    from tpgraph.build.infer import infer
+    from tpgraph.build.loader import load
     from tpgraph.paths import ProjectPaths
-    from tpgraph.quality import quality_problems
-    from tpgraph.validate import load_shapes, shacl_problems
+    from tpgraph.build.quality import quality_problems
+    from tpgraph.build.validate import load_shapes, shacl_problems
 
     paths = ProjectPaths(project)
     times: dict[str, float] = {}

@@ -1,6 +1,6 @@
 """Experiment behind one suggested optimisation: a cheaper SPARQL JSON writer for tpgraph's worker.
 
-tpgraph writes SELECT results with its own writer (``tpgraph.sparql_results.write_select``: a Python string
+tpgraph writes SELECT results with its own writer (``tpgraph.sparql.result_writers.write_select``: a Python string
 per term) so it can cap rows. This times, per template, the query with pyoxigraph's native serialisation, the
 query with rows materialised as tuples (what ``OxigraphStore._answer`` does), ``write_select`` on those rows,
 and a sketch of a faster writer (one dict per distinct term, cached, and a single C ``json.dumps``), and
@@ -38,8 +38,8 @@ def median_ms(call: Callable[[], object], repeat: int = 30) -> float:
 def main() -> int:
     import pyoxigraph as ox
 
-    from tpgraph.sparql_results import write_select
-    from tpgraph.store import OxigraphStore
+    from tpgraph.sparql.result_writers import write_select
+    from tpgraph.store.embedded import OxigraphStore
 
     raw: ox.Store = OxigraphStore.from_dist(Path(sys.argv[1]))._store
 

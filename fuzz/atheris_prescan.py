@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing of ``tpgraph.prescan.prescan`` with atheris (libFuzzer for Python).
+"""Coverage-guided fuzzing of ``tpgraph.sparql.prescan.prescan`` with atheris (libFuzzer for Python).
 
     pip install atheris
     python fuzz/atheris_prescan.py -runs=200000 -max_len=20000 SEED_DIR
@@ -14,8 +14,8 @@ import sys
 
 import atheris
 
-with atheris.instrument_imports(include=["tpgraph.prescan"]):
-    from tpgraph.prescan import QueryRefused, ScanResult, prescan
+with atheris.instrument_imports(include=["tpgraph.sparql.prescan"]):
+    from tpgraph.sparql.prescan import QueryRefused, ScanResult, prescan
 
 
 def test_one(data: bytes) -> None:

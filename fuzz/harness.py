@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tpgraph.prescan import Limits, QueryRefused, ScanResult, prescan
+from tpgraph.sparql.prescan import Limits, QueryRefused, ScanResult, prescan
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -806,7 +806,7 @@ def engine_error_kind(query: str | None) -> str:
         return "not-reproduced"
     import pyoxigraph as ox
 
-    from tpgraph.namespaces import QUERY_PREFIXES
+    from tpgraph.model.namespaces import QUERY_PREFIXES
 
     try:
         ox.Store().query(query, use_default_graph_as_union=True, prefixes=QUERY_PREFIXES)

@@ -5,7 +5,7 @@
 
 Phases, each bounded in count and in time (``--max-minutes`` caps the whole run):
 
-1. prescan: mutated corpus queries (``fuzz/harness.py``) through ``tpgraph.prescan.prescan`` in-process;
+1. prescan: mutated corpus queries (``fuzz/harness.py``) through ``tpgraph.sparql.prescan.prescan`` in-process;
 2. atheris (optional, if the ``atheris`` package imports): coverage-guided fuzzing of ``prescan`` in a
    subprocess (``fuzz/atheris_prescan.py``), seeded with the corpus;
 3. HTTP: one ``tpgraph serve --timeout T --workers W`` on a free 127.0.0.1 port, sent generated requests from
@@ -175,7 +175,7 @@ class Run:
             dist = Path(self.args.dist)
             tmp = None
         else:
-            from tpgraph.build import build
+            from tpgraph.build.dist import build
             from tpgraph.paths import ProjectPaths
 
             tmp = tempfile.TemporaryDirectory(prefix="tpgraph-fuzz-")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tpgraph.build import BuildResult, build
+from tpgraph.build.dist import BuildResult, build
 from tpgraph.paths import ProjectPaths
-from tpgraph.store import OxigraphStore
+from tpgraph.store.embedded import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -44,3 +44,9 @@ def store(built: BuildResult) -> OxigraphStore:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-snapshots", action="store_true",
                      help="rewrite tests/snapshots/<query>.yaml from the current data instead of comparing")
+
+
+@pytest.fixture(scope="session")
+def make_project():
+    """``make_project(target, extra_files=None)``: a throw-away copy of the project to break (see copy_project)."""
+    return copy_project

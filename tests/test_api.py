@@ -6,6 +6,8 @@ ever selects which record IRI is bound; it never changes the query.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import csv
 import io
 import json
@@ -14,13 +16,14 @@ import pytest
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from tpgraph.build import BuildResult
-from tpgraph.catalogue import load_catalogue
-from tpgraph.settings import ServerSettings
-from tpgraph.store import OxigraphStore, QueryAnswer, QueryJob
-from tpgraph.web import create_app
+from tpgraph.build.dist import BuildResult
+from tpgraph.catalogue.named_queries import load_catalogue
+from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.store.interface import QueryAnswer, QueryJob
+from tpgraph.web.app import create_app
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[1]
 
 CATALOGUE = {q.name: q for q in load_catalogue(REPO / "queries")}
 L2_GROIN = ["adductor-brevis", "adductor-longus", "adductor-magnus", "iliacus", "pectineus", "psoas-major",

@@ -7,9 +7,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
 
-from tpgraph.bodymap import (
+from tpgraph.web.bodymap import (
     MapZone,
     geometry_problems,
     leaf_views,
@@ -18,9 +17,9 @@ from tpgraph.bodymap import (
     render_map,
     zones_for,
 )
-from tpgraph.build import build
-from tpgraph.namespaces import ID_BASE
-from tpgraph.store import OxigraphStore
+from tpgraph.build.dist import build
+from tpgraph.model.namespaces import ID_BASE
+from tpgraph.store.embedded import OxigraphStore
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -165,7 +164,7 @@ def test_the_group_gives_the_same_map_as_its_member(store: OxigraphStore) -> Non
 
 
 def test_preview_command_writes_the_map(built, capsys: pytest.CaptureFixture[str]) -> None:
-    from tpgraph.bodymap import main
+    from tpgraph.cli import preview_bodymap as main
 
     assert main(["--muscle", "psoas-major", "--dist", str(built.out_dir)]) == 0
     out = capsys.readouterr().out
@@ -230,13 +229,13 @@ muscles:
 
 
 @pytest.fixture(scope="module")
-def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
+def fixture_store(tmp_path_factory: pytest.TempPathFactory, make_project) -> OxigraphStore:
     tmp = tmp_path_factory.mktemp("bodymap")
     muscle = tmp / "mappable.yaml"
     muscle.write_text(FIXTURE, encoding="utf-8")
     source = tmp / "mappable-source.yaml"
     source.write_text(FIXTURE_SOURCE, encoding="utf-8")
-    paths = copy_project(tmp / "project", {"mappable.yaml": muscle, "mappable-source.yaml": source})
+    paths = make_project(tmp / "project", {"mappable.yaml": muscle, "mappable-source.yaml": source})
     result = build(paths, tmp / "dist")
     return OxigraphStore.from_dist(result.out_dir)
 
@@ -311,9 +310,9 @@ def test_unknown_regions_and_terms_are_refused() -> None:
 
 
 def test_the_shapes_file_ships_with_the_package() -> None:
-    import tpgraph
+    import tpgraph.web
 
-    assert (Path(tpgraph.__file__).parent / "bodymap_shapes.yaml").is_file()
+    assert (Path(tpgraph.web.__file__).parent / "bodymap_shapes.yaml").is_file()
 
 
 def test_an_id_prefix_keeps_two_inlined_maps_apart() -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from tpgraph.build import OUTPUTS, BuildResult, build
-from tpgraph.loader import DataError
+from tpgraph.build.dist import OUTPUTS, BuildResult, build
+from tpgraph.build.loader import DataError
 
-from conftest import REPO, copy_project
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _build_in_subprocess(out: Path, hash_seed: str) -> None:
@@ -68,8 +68,8 @@ def test_one_named_graph_per_record_and_source(built: BuildResult) -> None:
     assert base + "ontology>" in graphs and base + "provenance>" in graphs
 
 
-def test_failed_build_leaves_previous_dist_intact(tmp_path: Path) -> None:
-    paths = copy_project(tmp_path)
+def test_failed_build_leaves_previous_dist_intact(tmp_path: Path, make_project) -> None:
+    paths = make_project(tmp_path)
     first = build(paths)
     before = {name: (paths.dist / name).read_bytes() for name in OUTPUTS}
     (paths.data / "muscles" / "broken.yaml").write_text(
@@ -85,8 +85,8 @@ def test_failed_build_leaves_previous_dist_intact(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "dist", "ontology"], "no staging folder left"
 
 
-def test_rebuild_replaces_dist(tmp_path: Path) -> None:
-    paths = copy_project(tmp_path)
+def test_rebuild_replaces_dist(tmp_path: Path, make_project) -> None:
+    paths = make_project(tmp_path)
     build(paths)
     (paths.dist / "stale.txt").write_text("left over", encoding="utf-8")
     build(paths)

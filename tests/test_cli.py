@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tpgraph.build import BuildResult
+from tpgraph.build.dist import BuildResult
 from tpgraph.cli import main
-from tpgraph.loader import load
-from tpgraph.schema import RECORD_TYPES
+from tpgraph.build.loader import load
+from tpgraph.model.schema import RECORD_TYPES
 
-from conftest import REPO, copy_project
+REPO = Path(__file__).resolve().parents[1]
 
 INVALID = Path(__file__).parent / "invalid"
 
@@ -32,8 +32,8 @@ def test_validate_accepts_the_real_data(capsys: pytest.CaptureFixture[str]) -> N
     assert out == f"valid: {len(loaded.records)} records, {sum(1 for _ in loaded.dataset.quads())} quads\n"
 
 
-def test_validate_refuses_bad_data_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    paths = copy_project(tmp_path, {"root-is-a-nerve.yaml": INVALID / "root-is-a-nerve.yaml"})
+def test_validate_refuses_bad_data_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
+    paths = make_project(tmp_path, {"root-is-a-nerve.yaml": INVALID / "root-is-a-nerve.yaml"})
     code, out, err = run(capsys, "--root", str(paths.root), "validate")
     assert code == 1 and out == ""
     assert err.splitlines() == [
@@ -42,8 +42,8 @@ def test_validate_refuses_bad_data_with_file_and_line(tmp_path: Path, capsys: py
     ]
 
 
-def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    paths = copy_project(tmp_path)
+def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
+    paths = make_project(tmp_path)
     code, out, _ = run(capsys, "--root", str(paths.root), "build")
     assert code == 0
     first, second = out.splitlines()
@@ -55,8 +55,8 @@ def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert second == "build id " + json.loads((paths.dist / "build.json").read_text())["build_id"]
 
 
-def test_failed_build_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    paths = copy_project(tmp_path, {"misspelt-key.yaml": INVALID / "misspelt-key.yaml"})
+def test_failed_build_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
+    paths = make_project(tmp_path, {"misspelt-key.yaml": INVALID / "misspelt-key.yaml"})
     code, out, err = run(capsys, "--root", str(paths.root), "build")
     assert code == 1 and out == ""
     assert err.splitlines()[-1] == "1 problem found; nothing was built."
@@ -153,11 +153,11 @@ def test_query_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 1 and "run 'tpgraph build' first" in err
 
 
-def test_release_and_imports_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_release_and_imports_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
     """The thin CLI layer over release() and write_module(): exit codes and what they say."""
     import shutil
 
-    paths = copy_project(tmp_path / "project")
+    paths = make_project(tmp_path / "project")
     shutil.copytree(REPO / "queries", paths.root / "queries")
     shutil.copytree(REPO / "reference", paths.root / "reference")
     code, out, _ = run(capsys, "--root", str(paths.root), "imports")

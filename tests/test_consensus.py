@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS
 
-from tpgraph.consensus import CONSENSUS_GRAPH, assess
-from tpgraph.namespaces import GRAPH_BASE, ID_BASE, PROVENANCE_GRAPH, TP
-from tpgraph.store import OxigraphStore
+from tpgraph.build.consensus import CONSENSUS_GRAPH, assess
+from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PROVENANCE_GRAPH, TP
+from tpgraph.store.embedded import OxigraphStore
 
 M = URIRef(ID_BASE + "muscle/m")
 

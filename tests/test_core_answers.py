@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from tpgraph.namespaces import ID_BASE
-from tpgraph.store import OxigraphStore
+from tpgraph.model.namespaces import ID_BASE
+from tpgraph.store.embedded import OxigraphStore
 
 
 def iri(path: str) -> ox.NamedNode:

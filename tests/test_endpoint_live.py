@@ -19,11 +19,14 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, N3, XML, SPARQLWrapper
 
-from tpgraph.build import BuildResult
+from tpgraph.build.dist import BuildResult
 
 from live_server import LiveServer, live_server
 
 DEADLINE = 2.0
+
+
+pytestmark = [pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -20,12 +20,13 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 from werkzeug.test import Client
 
-from tpgraph.build import BuildResult
-from tpgraph.settings import ServerSettings
-from tpgraph.store import OxigraphStore, QueryAnswer, QueryJob
-from tpgraph.web import create_app
+from tpgraph.build.dist import BuildResult
+from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.store.interface import QueryAnswer, QueryJob
+from tpgraph.web.app import create_app
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[1]
 
 ROOTS = "SELECT ?root WHERE { muscle:psoas-major tp:innervatedByRoot ?r . ?r rdfs:label ?root } ORDER BY ?root"
 NAT = "https://w3id.org/tpgraph/graph/muscle/psoas-major/nat-treating-psoas"

@@ -22,11 +22,11 @@ import pyoxigraph as ox
 import pytest
 from live_server import live_server
 
-from tpgraph import external
-from tpgraph.build import BuildResult
+from tpgraph.store import external
+from tpgraph.build.dist import BuildResult
 from tpgraph.cli import main
-from tpgraph.external import ExternalArgumentError, ExternalDataError, graph_iri_for, load_external
-from tpgraph.store import OxigraphStore
+from tpgraph.store.external import ExternalArgumentError, ExternalDataError, graph_iri_for, load_external
+from tpgraph.store.embedded import OxigraphStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FRAGMENT_OWL = FIXTURES / "uberon-fragment.owl"
@@ -70,6 +70,9 @@ SELECT DISTINCT ?muscle ?muscleLabel ?uberonLabel ?parentLabel ?antagonistLabel 
   }
 }
 """
+
+
+pytestmark = [pytest.mark.slow]
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.store import OxigraphStore
+from tpgraph.store.embedded import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "reference" / "external-ids.tsv"
@@ -107,12 +107,11 @@ def identifiers_in_data() -> list[str]:
     ("http://purl.obolibrary.org/obo/UBERON_0001298", "'exact_match' takes a compact identifier such as "
      "UBERON:0000000 or MONDO:0000000, got 'http://purl.obolibrary.org/obo/UBERON_0001298'"),
 ])
-def test_malformed_identifiers_are_refused(tmp_path: Path, value: str, message: str) -> None:
-    from conftest import copy_project
+def test_malformed_identifiers_are_refused(tmp_path: Path, value: str, message: str, make_project) -> None:
 
-    from tpgraph.loader import DataError, load
+    from tpgraph.build.loader import DataError, load
 
-    paths = copy_project(tmp_path)
+    paths = make_project(tmp_path)
     record = paths.data / "muscles" / "psoas-minor.yaml"
     text = record.read_text(encoding="utf-8").replace("exact_match: [UBERON:0001372]", f"exact_match: ['{value}']")
     record.write_text(text, encoding="utf-8")
@@ -145,8 +144,8 @@ def test_sssom_export(built) -> None:
 
 def test_the_import_module_is_up_to_date(built, tmp_path: Path) -> None:
     """ontology/imports/external.ttl is what `tpgraph imports` makes from the checked table and the data."""
-    from tpgraph.build import parse_nquads
-    from tpgraph.imports import write_module
+    from tpgraph.build.dist import parse_nquads
+    from tpgraph.build.protege_module import write_module
 
     quads = parse_nquads((built.out_dir / "tpgraph.nq").read_text(encoding="utf-8"))
     fresh = tmp_path / "external.ttl"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tpgraph.catalogue import NamedQuery, parse_query
-from tpgraph.namespaces import ID_BASE
-from tpgraph.parameters import bind
-from tpgraph.store import OxigraphStore
+from tpgraph.catalogue.named_queries import NamedQuery, parse_query
+from tpgraph.model.namespaces import ID_BASE
+from tpgraph.catalogue.parameters import bind
+from tpgraph.store.embedded import OxigraphStore
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[1]
 
 PAGE_MUSCLES = [
     "quadratus-lumborum", "multifidus", "iliocostalis-lumborum", "longissimus-thoracis", "rectus-femoris",

@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from live_server import LiveServer, live_server
+
+REPO = Path(__file__).resolve().parents[1]
 
 sys.path.insert(0, str(REPO / "fuzz"))
 
@@ -60,6 +61,7 @@ from harness import (  # noqa: E402
     send_raw,
 )
 
+
 SEED = int(os.environ.get("TPGRAPH_FUZZ_SEED", "20261125"))
 TIMEOUT = 2.0  # the server's --timeout
 HTTP_INPUTS = 1000
@@ -78,6 +80,9 @@ DEATHS: Counter[str] = Counter()  # worker deaths seen by this module's HTTP tes
 
 
 # -- prescan ---------------------------------------------------------------------------------------------------
+
+
+pytestmark = [pytest.mark.slow]
 
 
 def test_prescan_seeded_mutations() -> None:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tpgraph.build import build
-from tpgraph.loader import DataError
+from tpgraph.build.dist import build
+from tpgraph.build.loader import DataError
 
-from conftest import copy_project
 
 INVALID = Path(__file__).parent / "invalid"
 
@@ -108,8 +107,8 @@ def test_every_invalid_file_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_invalid_file_is_refused_with_its_message(name: str, tmp_path: Path) -> None:
-    paths = copy_project(tmp_path, {name: INVALID / name})
+def test_invalid_file_is_refused_with_its_message(name: str, tmp_path: Path, make_project) -> None:
+    paths = make_project(tmp_path, {name: INVALID / name})
     dist = tmp_path / "dist"
     with pytest.raises(DataError) as caught:
         build(paths, dist)

@@ -15,10 +15,11 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tpgraph.catalogue import NamedQuery, load_catalogue
-from tpgraph.parameters import bind, resolve, with_values
-from tpgraph.schema import RECORD_TYPES
-from tpgraph.store import OxigraphStore
+from tpgraph.catalogue.named_queries import NamedQuery, load_catalogue
+from tpgraph.catalogue.parameters import bind, resolve
+from tpgraph.sparql.values import with_values
+from tpgraph.model.schema import RECORD_TYPES
+from tpgraph.store.embedded import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOTS = REPO / "tests" / "snapshots"

@@ -3,17 +3,20 @@ sources, region and condition pages, "where does it hurt?", the vocabulary, and 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO
 from flask.testing import FlaskClient
 
-from tpgraph.build import BuildResult
-from tpgraph.settings import ServerSettings
-from tpgraph.store import OxigraphStore
-from tpgraph.web import create_app
+from tpgraph.build.dist import BuildResult
+from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.web.app import create_app
+
+REPO = Path(__file__).resolve().parents[1]
 
 PSOAS = "https://w3id.org/tpgraph/id/muscle/psoas-major"
 LABEL = ox.Triple(ox.NamedNode(PSOAS), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),

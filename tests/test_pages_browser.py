@@ -4,18 +4,21 @@ they must read, link and label everything with nothing loaded from elsewhere."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from conftest import REPO
 from live_server import LiveServer, live_server
+pytest.importorskip("selenium", reason="the test extra installs selenium")
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from test_query_page import CHROMEDRIVER, CHROMIUM, chromium
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                reason="Debian's chromium and chromium-driver are needed (.ci/run installs them)")
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                                reason="Debian's chromium and chromium-driver are needed (.ci/run installs them)")]
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.catalogue import parse_query
-from tpgraph.namespaces import ID_BASE
-from tpgraph.parameters import ParameterError, bind, resolve, with_values
-from tpgraph.store import OxigraphStore
+from tpgraph.catalogue.named_queries import parse_query
+from tpgraph.model.namespaces import ID_BASE
+from tpgraph.catalogue.parameters import bind, resolve
+from tpgraph.sparql.values import ParameterError, with_values
+from tpgraph.store.embedded import OxigraphStore
 
 
 @pytest.mark.parametrize(("type_name", "value", "expected"), [

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tpgraph.prescan import Limits, QueryRefused, ScanResult, is_update, prescan
+from tpgraph.sparql.prescan import Limits, QueryRefused, ScanResult, is_update, prescan
 
 TOO_LONG = "query is longer than 16384 characters"
 TOO_DEEP = "query nesting is deeper than 64 levels"

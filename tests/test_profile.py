@@ -1,4 +1,4 @@
-"""Tests for tpgraph.profile: OWL 2 DL profile check via the OWL API in HermiT.jar."""
+"""Tests for tpgraph.build.owl_profile: OWL 2 DL profile check via the OWL API in HermiT.jar."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tpgraph.profile import ProfileCheckError, check_owl2_dl, hermit_jar
+from tpgraph.build.owl_profile import ProfileCheckError, check_owl2_dl, hermit_jar
 
 requires_java = pytest.mark.skipif(
     shutil.which("java") is None, reason="java is not on PATH"
@@ -22,6 +22,9 @@ PREFIXES = """\
 """
 
 ONTOLOGY_ID = "OntologyID(OntologyIRI(<http://example.org/t>))"
+
+
+pytestmark = [pytest.mark.java]
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.build import BuildResult
-from tpgraph.imports import MODULE_IRI
+from tpgraph.build.dist import BuildResult
+from tpgraph.build.protege_module import MODULE_IRI
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[1]
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -22,6 +22,9 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 BUILTIN = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#", OWL,
            "http://www.w3.org/2001/XMLSchema#")
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
+
+
+pytestmark = [pytest.mark.java]
 
 
 def triples(path: Path) -> list[ox.Triple]:

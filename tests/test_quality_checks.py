@@ -10,12 +10,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.build import BuildResult
-from tpgraph.catalogue import load_catalogue
+from tpgraph.build.dist import BuildResult
+from tpgraph.catalogue.named_queries import load_catalogue
 from tpgraph.cli import main
-from tpgraph.quality import violations
+from tpgraph.build.quality import violations
 
-from conftest import REPO, copy_project
+REPO = Path(__file__).resolve().parents[1]
 
 CHECKS = {q.name: q for q in load_catalogue(REPO / "queries" / "qc")}
 
@@ -109,9 +109,9 @@ def test_real_data_pass_every_check(built: BuildResult, name: str) -> None:
     assert violations(store, CHECKS[name]) == []
 
 
-def test_validate_reports_a_check_at_the_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_a_check_at_the_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
     """Take the page off the one claim citing a printed book: validate names the facts block that cites it."""
-    paths = copy_project(tmp_path)
+    paths = make_project(tmp_path)
     shutil.copytree(REPO / "queries", paths.root / "queries")
     record = paths.data / "muscles" / "gluteus-maximus.yaml"
     lines = record.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -22,8 +22,8 @@ if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
     pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
                 allow_module_level=True)
 
-from conftest import REPO
 from live_server import LiveServer, live_server
+pytest.importorskip("selenium", reason="the test extra installs selenium")
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -31,13 +31,18 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tpgraph.catalogue import NamedQuery, load_catalogue
-from tpgraph.parameters import bind
-from tpgraph.store import OxigraphStore
+from tpgraph.catalogue.named_queries import NamedQuery, load_catalogue
+from tpgraph.catalogue.parameters import bind
+from tpgraph.store.embedded import OxigraphStore
+
+REPO = Path(__file__).resolve().parents[1]
 
 WAIT = 30  # seconds; generous for a loaded CI machine
 ROOTS_SUMMARY = "Spinal nerve roots of a muscle"
 ENCODE_URI_COMPONENT_SAFE = "-_.!~*'()"  # what JavaScript's encodeURIComponent leaves alone
+
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def chromium(profile: Path, javascript: bool = True) -> WebDriver:

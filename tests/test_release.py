@@ -14,17 +14,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, copy_project
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-import tpgraph.release as release_module
-from tpgraph.build import RELEASE_ONTOLOGY_IRI
-from tpgraph.consensus import CONSENSUS_GRAPH
-from tpgraph.loader import DataError
-from tpgraph.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOCAB_IRI
+import tpgraph.release.publish as release_module
+from tpgraph.build.dist import RELEASE_ONTOLOGY_IRI
+from tpgraph.build.consensus import CONSENSUS_GRAPH
+from tpgraph.build.loader import DataError
+from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
-from tpgraph.release import (
+from tpgraph.release.publish import (
     CHANGES_HEADER,
     ReleaseError,
     ReleaseResult,
@@ -34,6 +33,8 @@ from tpgraph.release import (
     release,
     versioned_sssom,
 )
+
+REPO = Path(__file__).resolve().parents[1]
 
 DAY = date(2026, 11, 25)
 SSSOM = "tpgraph.sssom.tsv"
@@ -56,9 +57,9 @@ class Released:
     """Per release, every file its build wrote (relative path: bytes), to compare the released files with."""
 
 
-def copy_full_project(target: Path) -> ProjectPaths:
+def copy_full_project(target: Path, make_project) -> ProjectPaths:
     """ontology/ and data/ (conftest) plus queries/, whose quality checks the build runs."""
-    paths = copy_project(target)
+    paths = make_project(target)
     shutil.copytree(REPO / "queries", target / "queries")
     return paths
 
@@ -72,9 +73,9 @@ def change_one_psoas_fact(paths: ProjectPaths) -> None:
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory: pytest.TempPathFactory) -> Released:
+def released(tmp_path_factory: pytest.TempPathFactory, make_project) -> Released:
     base = tmp_path_factory.mktemp("release")
-    paths = copy_full_project(base / "project")
+    paths = copy_full_project(base / "project", make_project)
     releases_dir = base / "releases"
     builds: list[dict[str, bytes]] = []
     real_build = release_module.build
@@ -283,8 +284,8 @@ def test_an_invalid_version_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_build_leaves_releases_untouched(released: Released, tmp_path: Path) -> None:
-    paths = copy_full_project(tmp_path / "project")
+def test_a_failed_build_leaves_releases_untouched(released: Released, tmp_path: Path, make_project) -> None:
+    paths = copy_full_project(tmp_path / "project", make_project)
     shutil.copy(released.project.root / "CHANGES.md", paths.root / "CHANGES.md")
     releases_dir = tmp_path / "releases"
     shutil.copytree(released.releases_dir, releases_dir)

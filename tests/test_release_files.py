@@ -6,13 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from flask.testing import FlaskClient
 
-from tpgraph.build import BuildResult
-from tpgraph.settings import ServerSettings
-from tpgraph.store import OxigraphStore
-from tpgraph.web import create_app
+from tpgraph.build.dist import BuildResult
+from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.web.app import create_app
+
+REPO = Path(__file__).resolve().parents[1]
 
 W3ID = "https://w3id.org/tpgraph"
 

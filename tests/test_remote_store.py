@@ -26,22 +26,26 @@ from live_server import free_port, live_server
 from test_named_queries import CASES, CATALOGUE, is_ordered
 from triple_stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, TripleStore, oxigraph_server, virtuoso_server
 
-from tpgraph.build import BuildResult
+from tpgraph.build.dist import BuildResult
 from tpgraph.cli import main
-from tpgraph.namespaces import GRAPH_BASE
-from tpgraph.parameters import bind
-from tpgraph.push import push, query_url_for
-from tpgraph.remote import (
+from tpgraph.model.namespaces import GRAPH_BASE
+from tpgraph.catalogue.parameters import bind
+from tpgraph.store.push import push, query_url_for
+from tpgraph.store.remote import (
     EMPTY_GRAPH,
     UNION_SETTINGS,
     RemoteStore,
     credentials_from_environment,
     with_prefixes,
 )
-from tpgraph.store import OxigraphStore, QueryJob
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.store.interface import QueryJob
 
 SERVERS = ("oxigraph", "virtuoso")
 CORE_GRAPH = "https://w3id.org/tpgraph/graph/muscle/psoas-major"
+
+
+pytestmark = [pytest.mark.virtuoso, pytest.mark.slow]
 
 
 def union_refusal(query_url: str) -> str:
@@ -432,7 +436,7 @@ def test_query_and_serve_refuse_a_store_without_union_default_graph(oxigraph_wit
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     server = oxigraph_without_union
     push_graph = RemoteStore(server.query_url, server.gsp_url)
-    from tpgraph.push import graphs_of, put_graph
+    from tpgraph.store.push import graphs_of, put_graph
     put_graph(push_graph, CORE_GRAPH, graphs_of(built.out_dir / "tpgraph.nq")[CORE_GRAPH])
     assert main(["query", "muscle-roots", "--store", server.query_url]) == 1
     assert capsys.readouterr().err == union_refusal(server.query_url) + "\n"

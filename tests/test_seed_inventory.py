@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tpgraph.store import OxigraphStore
+from tpgraph.store.embedded import OxigraphStore
 
 INVENTORY = YAML(typ="safe").load((Path(__file__).parent / "seed_inventory.yaml").read_text(encoding="utf-8"))
 SOURCE = f"source:{INVENTORY['source']}"

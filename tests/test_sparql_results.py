@@ -1,4 +1,4 @@
-"""The capped-result writers of ``tpgraph.sparql_results`` against the W3C formats and pyoxigraph's output.
+"""The capped-result writers of ``tpgraph.sparql.result_writers`` against the W3C formats and pyoxigraph's output.
 
 The endpoint writes capped answers with these functions and uncapped ones may come from pyoxigraph, so the
 tests hold the two to the same bytes wherever the specifications leave a choice, and document (and pin) the
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 import pytest
 
-from tpgraph.sparql_results import MEDIA_TYPES, write_boolean, write_select
+from tpgraph.sparql.result_writers import MEDIA_TYPES, write_boolean, write_select
 
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

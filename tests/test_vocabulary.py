@@ -6,9 +6,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from tpgraph.namespaces import OBO, RECORD_TYPE_NAMES, TP, VOCAB_IRI
+from tpgraph.model.namespaces import OBO, RECORD_TYPE_NAMES, TP, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
-from tpgraph.schema import RECORD_TYPES, Kind, NodeSchema
+from tpgraph.model.schema import RECORD_TYPES, Kind, NodeSchema
 
 TP_NS = VOCAB_IRI + "#"
 

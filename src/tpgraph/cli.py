@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from tpgraph.loader import DataError
+from tpgraph.build.loader import DataError
+from tpgraph.endpoint.settings import ServerSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,7 +29,7 @@ def _report_problems(err: DataError, outcome: str = "nothing was built") -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from tpgraph.build import build
+    from tpgraph.build.dist import build
 
     paths = _paths(args)
     try:
@@ -44,8 +44,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from tpgraph.loader import load
-    from tpgraph.validate import validate_loaded
+    from tpgraph.build.loader import load
+    from tpgraph.build.validate import validate_loaded
 
     paths = _paths(args)
     try:
@@ -58,13 +58,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    import pyoxigraph as ox
-
-    from tpgraph.build import canonical_nquads, owl_triples, parse_nquads, read_module
-    from tpgraph.infer import infer
-    from tpgraph.loader import load
-    from tpgraph.profile import ProfileCheckError, check_owl2_dl
-    from tpgraph.reasoner import ReasonerError, check_dataset
+    from tpgraph.build.check import consistency, profile_violations
+    from tpgraph.build.loader import load
+    from tpgraph.build.owl_profile import ProfileCheckError
+    from tpgraph.build.reasoner import ReasonerError
 
     paths = _paths(args)
     try:
@@ -72,16 +69,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     except DataError as err:
         return _report_problems(err)
     failed = False
-    with tempfile.TemporaryDirectory(prefix="tpgraph-check-") as tmp:
-        owl_path = Path(tmp) / "tpgraph.owl"
-        quads = parse_nquads(canonical_nquads(loaded.dataset))
-        module = read_module(paths.import_module)
-        ox.serialize(owl_triples(quads, False, module, embed_module=True), str(owl_path), ox.RdfFormat.RDF_XML)
-        try:
-            violations = check_owl2_dl(owl_path)
-        except ProfileCheckError as err:
-            print(f"OWL 2 DL profile check could not run: {err}", file=sys.stderr)
-            return EXIT_FAILED
+    try:
+        violations = profile_violations(loaded, paths.import_module)
+    except ProfileCheckError as err:
+        print(f"OWL 2 DL profile check could not run: {err}", file=sys.stderr)
+        return EXIT_FAILED
     if violations:
         failed = True
         print(f"OWL 2 DL profile: {len(violations)} violation(s)")
@@ -89,9 +81,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  {line}")
     else:
         print("OWL 2 DL profile: no violations")
-    infer(loaded.dataset)
     try:
-        result = check_dataset(loaded.dataset)
+        result = consistency(loaded)
     except ReasonerError as err:
         print(f"HermiT could not run: {err}", file=sys.stderr)
         return EXIT_FAILED
@@ -108,7 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from tpgraph.release import ReleaseError, release
+    from tpgraph.release.publish import ReleaseError, release
 
     paths = _paths(args)
     try:
@@ -127,9 +118,9 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    from tpgraph.build import canonical_nquads, parse_nquads
-    from tpgraph.imports import write_module
-    from tpgraph.loader import load
+    from tpgraph.build.dist import canonical_nquads, parse_nquads
+    from tpgraph.build.protege_module import write_module
+    from tpgraph.build.loader import load
 
     paths = _paths(args)
     try:
@@ -142,7 +133,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def _split_param(text: str) -> tuple[str, str]:
-    from tpgraph.parameters import ParameterError
+    from tpgraph.sparql.values import ParameterError
 
     name, sep, value = text.partition("=")
     if not sep or not name:
@@ -152,7 +143,7 @@ def _split_param(text: str) -> tuple[str, str]:
 
 def _named_query(args: argparse.Namespace, paths):
     """The query ``args.query`` names: a ``.rq`` file, or a query of the catalogue (close matches on a miss)."""
-    from tpgraph.catalogue import find, load_catalogue, parse_query
+    from tpgraph.catalogue.named_queries import find, load_catalogue, parse_query
 
     query_path = Path(args.query)
     if query_path.suffix == ".rq" and query_path.is_file():
@@ -162,16 +153,16 @@ def _named_query(args: argparse.Namespace, paths):
 
 def _report_external(err: Exception) -> int:
     """A ``--with`` file that cannot be loaded: its one-line reason; 2 for a mistaken request, 1 for a bad file."""
-    from tpgraph.external import ExternalArgumentError
+    from tpgraph.store.external import ExternalArgumentError
 
     print(err, file=sys.stderr)
     return EXIT_USAGE if isinstance(err, ExternalArgumentError) else EXIT_FAILED
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from tpgraph.catalogue import CatalogueError
-    from tpgraph.external import ExternalDataError, plan_external
-    from tpgraph.store import OxigraphStore
+    from tpgraph.catalogue.named_queries import CatalogueError
+    from tpgraph.store.external import ExternalDataError, plan_external
+    from tpgraph.store.embedded import OxigraphStore
 
     paths = _paths(args)
     try:
@@ -203,7 +194,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def _remote_store(query_url: str, timeout: float):
     """A RemoteStore at ``query_url`` (credentials from the environment) whose default graph is the union; None
     after printing why not."""
-    from tpgraph.remote import RemoteStore, RemoteStoreError
+    from tpgraph.store.remote import RemoteStore, RemoteStoreError
 
     store = RemoteStore.from_environment(query_url, timeout=timeout)
     try:
@@ -216,10 +207,11 @@ def _remote_store(query_url: str, timeout: float):
 
 def _run_named(args: argparse.Namespace, named, store) -> int:
     """Bind the query's parameters (looked up in ``store``) and print its answer in ``args.format``."""
-    from tpgraph.parameters import ParameterError, bind
-    from tpgraph.remote import RemoteStoreError
-    from tpgraph.results import table
-    from tpgraph.store import QueryError, SelectResult
+    from tpgraph.catalogue.parameters import bind
+    from tpgraph.sparql.values import ParameterError
+    from tpgraph.store.remote import RemoteStoreError
+    from tpgraph.cli_table import table
+    from tpgraph.store.interface import QueryError, SelectResult
 
     try:
         values = dict(_split_param(p) for p in args.param)
@@ -252,7 +244,7 @@ def _run_named(args: argparse.Namespace, named, store) -> int:
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
-    from tpgraph.catalogue import CatalogueError, load_catalogue
+    from tpgraph.catalogue.named_queries import CatalogueError, load_catalogue
 
     try:
         catalogue = load_catalogue(_paths(args).queries)
@@ -269,23 +261,20 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from tpgraph.external import ExternalDataError, plan_external
+    from tpgraph.store.external import ExternalDataError, plan_external
     from tpgraph.serve import serve
-    from tpgraph.settings import ServerSettings
 
     paths = _paths(args)
     try:
         plan_external(args.external)  # a mistaken --with is reported before anything is built or loaded
     except ExternalDataError as err:
         return _report_external(err)
-    settings = replace(
-        ServerSettings(),
+    settings = ServerSettings.for_project(
+        paths,
         host=args.host, port=args.port, timeout=args.timeout, workers=args.workers, threads=args.threads,
         worker_memory_mb=args.worker_memory_mb,
         body_limit=args.body_limit, row_cap=args.row_cap, trusted_proxies=args.trusted_proxies,
-        slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist, queries=paths.queries,
+        slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist,
         cache_entries=0 if args.no_cache else ServerSettings.cache_entries,
     )
     if args.store:
@@ -305,7 +294,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _serve_remote(args: argparse.Namespace, settings) -> int:
-    from tpgraph.remote import RemoteStoreError
+    from tpgraph.store.remote import RemoteStoreError
     from tpgraph.serve import serve_remote
 
     if args.external or args.build:
@@ -322,8 +311,8 @@ def _serve_remote(args: argparse.Namespace, settings) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    from tpgraph.push import PushError, push, query_url_for
-    from tpgraph.remote import RemoteStore, RemoteStoreError
+    from tpgraph.store.push import PushError, push, query_url_for
+    from tpgraph.store.remote import RemoteStore, RemoteStoreError
 
     dist = Path(args.dist) if args.dist else _paths(args).dist
     query_url = args.query or query_url_for(args.to)
@@ -400,19 +389,20 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("queries", help="list the named queries and their parameters")
     p.set_defaults(func=cmd_queries)
 
+    S = ServerSettings  # the server options default to the settings' own defaults
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and query page (waitress, sandboxed workers)",
                        epilog=WITH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped")
-    p.add_argument("--workers", type=int, default=4, help="query worker processes")
-    p.add_argument("--threads", type=int, default=8, help="HTTP threads")
-    p.add_argument("--worker-memory-mb", type=int, default=1024,
+    p.add_argument("--host", default=S.host, help=f"address to listen on (default {S.host}: this machine only)")
+    p.add_argument("--port", type=int, default=S.port)
+    p.add_argument("--timeout", type=float, default=S.timeout, help="seconds a query may run before it is stopped")
+    p.add_argument("--workers", type=int, default=S.workers, help="query worker processes")
+    p.add_argument("--threads", type=int, default=S.threads, help="HTTP threads")
+    p.add_argument("--worker-memory-mb", type=int, default=S.worker_memory_mb,
                    help="memory a query worker may allocate beyond the loaded data before it is stopped")
-    p.add_argument("--body-limit", type=int, default=16 * 1024, help="largest request body or query, in bytes")
-    p.add_argument("--row-cap", type=int, default=10_000, help="most rows (or triples) in one answer")
-    p.add_argument("--slow-ms", type=float, default=1000.0, help="log queries slower than this")
-    p.add_argument("--trusted-proxies", type=int, default=0,
+    p.add_argument("--body-limit", type=int, default=S.body_limit, help="largest request body or query, in bytes")
+    p.add_argument("--row-cap", type=int, default=S.row_cap, help="most rows (or triples) in one answer")
+    p.add_argument("--slow-ms", type=float, default=S.slow_query_ms, help="log queries slower than this")
+    p.add_argument("--trusted-proxies", type=int, default=S.trusted_proxies,
                    help="number of reverse proxies whose X-Forwarded-* headers give the public URL")
     p.add_argument("--no-cache", action="store_true", help="turn the result cache off (for benchmarks)")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
@@ -439,7 +429,34 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def preview_bodymap(argv: Sequence[str] | None = None) -> int:
+    """Preview: write a muscle's (or group's) map to stdout, e.g. ``python -m tpgraph.cli preview-bodymap --muscle psoas-major``."""
+    import pyoxigraph as ox
+
+    from tpgraph.model.iris import record_iri
+    from tpgraph.store.embedded import OxigraphStore
+    from tpgraph.web.bodymap import region_labels, render_map, zones_for
+
+    parser = argparse.ArgumentParser(prog="python -m tpgraph.cli preview-bodymap", description=preview_bodymap.__doc__)
+    parser.add_argument("--muscle", required=True, help="muscle or group id, e.g. psoas-major or iliopsoas")
+    parser.add_argument("--dist", type=Path, default=Path("dist"), help="the built dataset (default: dist)")
+    args = parser.parse_args(argv)
+    store = OxigraphStore.from_dist(args.dist)
+    for kind in ("muscle", "group"):
+        iri = record_iri(kind, args.muscle)
+        found = store.select("SELECT ?s ?label WHERE { ?s rdfs:label ?label }", {"s": ox.NamedNode(iri)})
+        if len(found):
+            name = str(found.rows[0][1].value)  # type: ignore[union-attr]
+            sys.stdout.write(render_map(zones_for(store, iri), region_labels(store), f"Referred pain: {name}"))
+            return 0
+    print(f"no muscle or group {args.muscle!r} in {args.dist}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["preview-bodymap"]:  # a developer's preview, not a documented command
+        return preview_bodymap(argv[1:])
     args = parser().parse_args(argv)
     return int(args.func(args))
 

@@ -16,14 +16,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from tpgraph import http_server
-from tpgraph.build import build
-from tpgraph.external import ExternalGraph
+from tpgraph.web import http_server
+from tpgraph.build.dist import build
+from tpgraph.store.external import ExternalGraph
 from tpgraph.paths import ProjectPaths
-from tpgraph.sandbox import SandboxedStore, SandboxSettings, WorkerPool
-from tpgraph.settings import ServerSettings
-from tpgraph.store import OxigraphStore
-from tpgraph.web import BuildInfo, create_app
+from tpgraph.store.sandbox import SandboxedStore, SandboxSettings, WorkerPool
+from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.store.embedded import OxigraphStore
+from tpgraph.endpoint.build_info import BuildInfo
+from tpgraph.web.app import create_app
 
 
 def configure_logging() -> None:
@@ -58,7 +59,7 @@ def serve_remote(settings: ServerSettings, store_url: str) -> None:
     Raises RemoteStoreError (UnionDefaultGraphError) before anything is served when the store does not answer,
     holds no tpgraph data, or does not use the union of its named graphs as default graph.
     """
-    from tpgraph.remote import RemoteStore
+    from tpgraph.store.remote import RemoteStore
 
     store = RemoteStore.from_environment(store_url, timeout=settings.timeout)
     store.check_union_default_graph()

@@ -1,0 +1,91 @@
+"""SHACL validation of the merged graph, with every result mapped back to the file and line that caused it.
+
+pyshacl runs with ``inference="none"``: with RDFS inference a property's range retypes a wrong object (a
+landmark named as an antagonist becomes a "muscle") and the violation disappears. The ontology goes in as
+``ont_graph`` so that class targets and ``sh:class`` still reach subclasses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from tpgraph.build.loader import DataError, LoadedData, Location, Problem
+from tpgraph.model.namespaces import ID_BASE, ONTOLOGY_GRAPH
+from tpgraph.build.quality import quality_problems
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+def merged_graph(loaded: LoadedData) -> Graph:
+    """All record, claim and provenance graphs as one graph (the ontology is passed separately)."""
+    merged = Graph()
+    for graph in loaded.dataset.graphs():
+        if graph.identifier == ONTOLOGY_GRAPH:
+            continue
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
+def short(term: Node) -> str:
+    text = str(term)
+    return text[len(ID_BASE):] if text.startswith(ID_BASE) else text
+
+
+def describe(term: Node, data: Graph) -> str:
+    """A node as a person reads it: its label and its id (``'psoas major' (muscle/psoas-major)``)."""
+    label = data.value(term, RDFS.label) if isinstance(term, URIRef) else None
+    return f"'{label}' ({short(term)})" if label is not None else short(term)
+
+
+def shacl_problems(loaded: LoadedData, shapes: Graph) -> list[Problem]:
+    """Run SHACL and turn each result into a located Problem."""
+    data = merged_graph(loaded)
+    ontology = loaded.dataset.graph(ONTOLOGY_GRAPH)
+    conforms, report, _ = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=False,
+    )
+    if conforms:
+        return []
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        message = str(report.value(result, SH.resultMessage) or "violates " + short(report.value(result, SH.sourceShape)))
+        location = loaded.locate(focus, path) or loaded.locate(_record_of(focus)) or Location("data", 0)
+        text = f"{describe(focus, data)}: {message}"
+        if value is not None and value != focus:
+            text += f" (found {describe(value, data)})"
+        problems.append(Problem(location, text))
+    return sorted(set(problems))
+
+
+def _record_of(node: Node | None) -> URIRef | None:
+    if isinstance(node, URIRef) and "#" in node:
+        return URIRef(str(node).split("#", 1)[0])
+    return node if isinstance(node, URIRef) else None
+
+
+def load_shapes(path: Path) -> Graph:
+    shapes = Graph()
+    shapes.parse(path, format="turtle")
+    return shapes
+
+
+def validate_loaded(loaded: LoadedData, shapes_path: Path, quality_checks: Path | None = None) -> None:
+    """Raise DataError listing every SHACL violation and quality-check row, each with file:line."""
+    problems = shacl_problems(loaded, load_shapes(shapes_path))
+    if not problems:
+        problems = quality_problems(loaded, quality_checks)
+    if problems:
+        raise DataError(problems)
