@@ -43,13 +43,32 @@ def shaded_shapes(svg: str) -> dict[str, str]:
 
 def test_geometry_covers_exactly_the_leaf_regions_each_in_its_view(store: OxigraphStore) -> None:
     leaves = leaf_views(store)
-    assert len(leaves) == 95
-    assert sorted(leaves.values()).count("anterior") == 40
-    assert sorted(leaves.values()).count("posterior") == 34
-    assert sorted(leaves.values()).count("lateral") == 21
+    assert len(leaves) == 105
+    assert sorted(leaves.values()).count("anterior") == 46
+    assert sorted(leaves.values()).count("posterior") == 36
+    assert sorted(leaves.values()).count("lateral") == 23
     geometry = load_geometry()
     assert geometry_problems(geometry, leaves) == []
     assert {slug: shape.view for slug, shape in geometry.regions.items()} == leaves
+
+
+def test_deep_regions_are_exactly_the_markers(store: OxigraphStore) -> None:
+    """A region marked deep in data/regions.yaml is drawn as a marker, and only those are."""
+    rows = store.select("SELECT ?r WHERE { ?r tp:deepRegion true }")
+    deep = sorted(r[0].value.rsplit("/", 1)[-1] for r in rows)
+    assert deep == ["inner-ear", "lower-teeth", "maxillary-sinus", "oral-cavity", "rectum", "retro-orbital-region",
+                    "temporomandibular-joint-region", "throat", "upper-teeth", "vagina"]
+    assert sorted(slug for slug, shape in load_geometry().regions.items() if shape.deep) == deep
+
+
+def test_a_deep_zone_is_a_dashed_marker_drawn_over_the_surface() -> None:
+    zones = [MapZone("upper-teeth", "anterior", "essential", None)]
+    svg = render_map(zones, {"upper-teeth": "upper teeth"}, "teeth")
+    panel = next(e for e in ET.fromstring(svg).iter() if e.get("data-view") == "anterior")
+    drawn = [e.get("data-region") for e in panel.iter() if e.get("data-region")]
+    assert drawn.index("upper-teeth") > drawn.index("mouth-and-chin")
+    marker = next(e for e in panel.iter() if e.get("data-region") == "upper-teeth")
+    assert marker.get("class") == "region deep essential"
 
 
 def test_geometry_problems_name_missing_misplaced_and_unknown_shapes() -> None:
@@ -65,12 +84,14 @@ def test_geometry_problems_name_missing_misplaced_and_unknown_shapes() -> None:
     ]
 
 
+@pytest.mark.parametrize("deep", [False, True], ids=["surface", "deep"])
 @pytest.mark.parametrize("view", ["anterior", "posterior", "lateral"])
-def test_shapes_do_not_overlap_within_a_view(view: str) -> None:
-    """Sampled on a 1-unit grid (off the round coordinates the shapes use): no point lies in two shapes."""
+def test_shapes_do_not_overlap_within_a_view(view: str, deep: bool) -> None:
+    """Sampled on a 1-unit grid (off the round coordinates the shapes use): no point lies in two surface tiles,
+    nor in two deep markers (a marker lies over the surface by design)."""
     geometry = load_geometry()
     shapes = []
-    for region in geometry.in_view(view):
+    for region in (r for r in geometry.in_view(view) if r.deep == deep):
         shapes.append((f"{region.slug}", region.shape))
         if region.placement == "paired" and view != "lateral":
             shapes.append((f"{region.slug} (mirrored)", region.shape.mirrored()))
@@ -96,7 +117,8 @@ def test_midline_shapes_are_drawn_once_and_paired_shapes_on_each_side() -> None:
             "region-lateral-knee-left"} <= set(ids)
     geometry = load_geometry()
     midline = sum(1 for r in geometry.regions.values() if r.placement == "midline")
-    assert len(ids) == 2 * 95 - midline
+    assert len(geometry.regions) == 105
+    assert len(ids) == 2 * len(geometry.regions) - midline
 
 
 # ---------------------------------------------------------------------------------------------- psoas major

@@ -69,11 +69,43 @@ def test_groups_and_their_members(store: OxigraphStore) -> None:
 
 
 def test_every_nerve_in_use_has_a_root_range(store: OxigraphStore) -> None:
-    """Except the obturator nerve's two divisions, for which no consulted page states a range of their own."""
-    rows = store.select(
+    """A spinal nerve has a range of its own or, where no consulted page gives one (the obturator nerve's two
+    divisions), through the nerve it is a branch or division of; a cranial nerve and its branches have none."""
+    own = store.select(
         "SELECT DISTINCT ?n WHERE { ?m tp:innervatedBy ?n FILTER NOT EXISTS { ?n tp:arisesFromRoot ?r } } ORDER BY ?n"
     )
-    assert [local(r[0]) for r in rows] == ["obturator-nerve-anterior-division", "obturator-nerve-posterior-division"]
+    inherited = store.select("""
+        SELECT DISTINCT ?n WHERE {
+          ?m tp:innervatedBy ?n
+          FILTER NOT EXISTS { ?n tp:arisesFromRoot ?r }
+          FILTER NOT EXISTS { ?n tp:withinNerve ?trunk . ?trunk tp:arisesFromRoot ?r }
+          FILTER NOT EXISTS { ?n tp:withinNerve* ?cranial . ?cranial tp:cranialNerve true }
+        }""")
+    assert list(inherited) == []
+    spinal_without_own = [local(r[0]) for r in own if not store.ask(
+        f"ASK {{ <{r[0].value}> tp:withinNerve* ?c . ?c tp:cranialNerve true }}")]
+    assert spinal_without_own == ["obturator-nerve-anterior-division", "obturator-nerve-posterior-division"]
+    assert not store.ask("ASK { ?n tp:withinNerve* ?c . ?c tp:cranialNerve true . ?n tp:arisesFromRoot ?r }")
+
+
+def test_branches_and_divisions_close_transitively(store: OxigraphStore) -> None:
+    rows = store.select("SELECT ?trunk WHERE { nerve:obturator-nerve-anterior-division tp:withinNerve ?trunk }")
+    assert [local(r[0]) for r in rows] == ["obturator-nerve"]
+    assert store.ask("ASK { nerve:tibial-nerve tp:divisionOf nerve:sciatic-nerve ; tp:withinNerve nerve:sciatic-nerve }")
+
+
+def test_a_qualified_action_keeps_its_condition_and_the_plain_action(store: OxigraphStore) -> None:
+    """Piriformis turns the hip inwards only once it is flexed beyond about 60 degrees (learnmuscles)."""
+    rows = store.select("""
+        SELECT ?g ?action ?when WHERE {
+          GRAPH ?g { muscle:piriformis tp:hasQualifiedAction ?q . ?q tp:qualifiedAction ?action ; tp:actionCondition ?when .
+                     muscle:piriformis tp:hasAction ?action }
+        } ORDER BY ?g ?action""")
+    assert [(local(g), local(a), w.value) for g, a, w in rows] == [
+        ("gpnotebook-piriformis", "hip-abduction", "with the hip flexed"),
+        ("gpnotebook-piriformis", "hip-lateral-rotation", "with the hip extended"),
+        ("learnmuscles-deep-lateral-rotators", "hip-medial-rotation", "with the hip flexed beyond about 60 degrees"),
+    ]
 
 
 def test_muscle_roots_are_never_copied_from_the_nerve(store: OxigraphStore) -> None:

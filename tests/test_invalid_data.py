@@ -89,6 +89,16 @@ EXPECTED: dict[str, list[str]] = {
         "try 'gracilis-muscle')"
     ],
     "wrong-record-list.yaml": ["{file}:2: unknown record list 'muscle' — did you mean 'muscles'?"],
+    "cranial-nerve-with-roots.yaml": [
+        "{file}:6: 'branch of the trochlear nerve' (nerve/trochlear-nerve-branch): A cranial nerve, or a branch or "
+        "division of one, has no spinal roots: remove 'roots' from this nerve's facts (a muscle's own roots go on "
+        "the muscle, where a source states them)."
+    ],
+    "part-of-a-group.yaml": ["{file}:5: 'iliopsoas' is a muscle group, but 'part_of' takes a muscle"],
+    "qualified-action-without-condition.yaml": [
+        "{file}:8: this qualified action needs 'when' (the condition under which the source says the muscle "
+        "performs it)"
+    ],
     "broken-yaml.yaml": ["{file}:4: not valid YAML: expected <block end>, but found '<block mapping start>'"],
 }
 

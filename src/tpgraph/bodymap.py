@@ -102,13 +102,15 @@ class Shape:
 class RegionShape:
     """Where a leaf region is drawn: its view, ``paired`` (once per side) or ``midline`` (once), and its shape.
 
-    The shape is the patient's right-side one; lateral regions are all ``paired`` (one per side panel).
+    The shape is the patient's right-side one; lateral regions are all ``paired`` (one per side panel). A
+    ``deep`` region (inside the body: the teeth, the rectum) is a marker drawn over the surface tiles.
     """
 
     slug: str
     view: str
     placement: str
     shape: Shape
+    deep: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,8 @@ class Geometry:
     notes: tuple[Note, ...] = ()
 
     def in_view(self, view: str) -> list[RegionShape]:
-        return [r for r in self.regions.values() if r.view == view]
+        """The view's regions, surface tiles first and deep markers last, so that markers are drawn on top."""
+        return sorted((r for r in self.regions.values() if r.view == view), key=lambda r: (r.deep, r.slug))
 
 
 class GeometryError(ValueError):
@@ -165,7 +168,10 @@ def _region_shape(slug: str, entry: Mapping, where: str) -> RegionShape:
     placement = entry.get("placement", "paired" if view == "lateral" else None)
     if placement not in ("paired", "midline") or (view == "lateral" and placement != "paired"):
         raise GeometryError(f"{where}: placement must be 'paired' or 'midline' (lateral shapes: paired)")
-    return RegionShape(slug, view, placement, _shape(entry, where))
+    deep = entry.get("deep", False)
+    if not isinstance(deep, bool):
+        raise GeometryError(f"{where}: deep must be true or false")
+    return RegionShape(slug, view, placement, _shape(entry, where), deep)
 
 
 def load_geometry(path: Path | None = None) -> Geometry:
@@ -372,6 +378,7 @@ STYLE = """
 .bodymap .region, .bodymap .swatch { fill: #ffffff; stroke: #a8a8a8; stroke-width: 0.6; }
 .bodymap .region.essential, .bodymap .swatch-essential { fill: #c62828; stroke: #7f1616; }
 .bodymap .region.spillover, .bodymap .swatch-spillover { fill: #f4a3a3; stroke: #b35b5b; }
+.bodymap .region.deep { stroke-dasharray: 1.2 0.8; stroke: #555555; }
 .bodymap .outline { fill: #f1f1f1; stroke: #c4c4c4; stroke-width: 0.6; }
 .bodymap text { font-family: sans-serif; fill: #222222; }
 .bodymap .panel-title { font-size: 13px; font-weight: bold; }
@@ -477,11 +484,11 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
         for part in (o for o in geometry.outline if o.view == panel.view):
             for _, shape in _placed(part, panel):
                 body.append(_shape_element(shape, 'class="outline"'))
-        for region in sorted(geometry.in_view(panel.view), key=lambda r: r.slug):
+        for region in geometry.in_view(panel.view):
             label = labels.get(region.slug, region.slug)
             for side, shape in _placed(region, panel):
                 level = shaded.get((region.slug, side))
-                classes = "region" + (f" {level}" if level else "")
+                classes = "region" + (" deep" if region.deep else "") + (f" {level}" if level else "")
                 suffix = "" if side == "midline" else f"-{side}"
                 side_text = "" if side == "midline" else f" ({SIDE_WORDS[side]})"
                 attrs = (f'id={quoteattr(f"{id_prefix}region-{region.slug}{suffix}")} class="{classes}" '

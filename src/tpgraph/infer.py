@@ -4,7 +4,7 @@ Each claim graph ``G`` gets a sibling ``G/derived`` holding only what follows fr
 own vocabularies (the region hierarchy): no derived triple joins two sources, so every derived row still has
 exactly one source. Derived: inverse links, the plain symmetric antagonist link, the regions a referral zone
 reaches (its leaf regions and every region containing them) and the muscle-to-region shortcut, and the
-transitive closure of the region hierarchy.
+transitive closures of the region and nerve hierarchies.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tpgraph.namespaces import GRAPH_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, TP
 INVERSES: tuple[tuple[URIRef, URIRef], ...] = (
     (TP.innervatedBy, TP.innervates),
     (TP.memberOf, TP.hasMember),
+    (TP.partOfMuscle, TP.hasMusclePart),
     (TP.hasAssociatedStructure, TP.associatedStructureOf),
     (TP.hasTriggerPoint, TP.triggerPointIn),
 )
@@ -32,9 +33,20 @@ def derived_graph_iri(graph: URIRef) -> URIRef:
 
 def region_ancestors(dataset: Dataset) -> dict[URIRef, set[URIRef]]:
     """Every region's strict ancestors through ``partOfRegion`` (the hierarchy is tpgraph vocabulary)."""
+    return ancestors_through(dataset, (TP.partOfRegion,))
+
+
+def nerve_ancestors(dataset: Dataset) -> dict[URIRef, set[URIRef]]:
+    """Every nerve's strict ancestors through ``branchOf`` and ``divisionOf`` (tpgraph vocabulary too)."""
+    return ancestors_through(dataset, (TP.branchOf, TP.divisionOf))
+
+
+def ancestors_through(dataset: Dataset, predicates: tuple[URIRef, ...]) -> dict[URIRef, set[URIRef]]:
+    """The transitive closure of a part-of hierarchy spelled by ``predicates``, cycles cut (SHACL reports them)."""
     parents: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for s, _, o, _ in dataset.quads((None, TP.partOfRegion, None, None)):
-        parents[s].add(o)  # type: ignore[index]
+    for predicate in predicates:
+        for s, _, o, _ in dataset.quads((None, predicate, None, None)):
+            parents[s].add(o)  # type: ignore[index]
     closure: dict[URIRef, set[URIRef]] = {}
 
     def walk(region: URIRef, trail: frozenset[URIRef]) -> set[URIRef]:
@@ -42,7 +54,7 @@ def region_ancestors(dataset: Dataset) -> dict[URIRef, set[URIRef]]:
             return closure[region]
         found: set[URIRef] = set()
         for parent in parents.get(region, ()):
-            if parent in trail:  # a cycle; SHACL reports it, the closure just stops
+            if parent in trail:  # a cycle: the closure just stops
                 continue
             found.add(parent)
             found |= walk(parent, trail | {parent})
@@ -54,8 +66,10 @@ def region_ancestors(dataset: Dataset) -> dict[URIRef, set[URIRef]]:
     return closure
 
 
-def derive_for_graph(graph: Graph, ancestors: dict[URIRef, set[URIRef]]) -> list[tuple[URIRef, URIRef, URIRef]]:
-    """The triples that follow from one graph (plus the region hierarchy)."""
+def derive_for_graph(
+    graph: Graph, ancestors: dict[URIRef, set[URIRef]], nerves: dict[URIRef, set[URIRef]]
+) -> list[tuple[URIRef, URIRef, URIRef]]:
+    """The triples that follow from one graph (plus the region and nerve hierarchies)."""
     out: list[tuple[URIRef, URIRef, URIRef]] = []
     for prop, inverse in INVERSES:
         for s, o in graph.subject_objects(prop):
@@ -74,12 +88,16 @@ def derive_for_graph(graph: Graph, ancestors: dict[URIRef, set[URIRef]]) -> list
     for region, _ in graph.subject_objects(TP.partOfRegion):
         for ancestor in ancestors.get(region, set()):  # type: ignore[arg-type]
             out.append((region, TP.withinRegion, ancestor))  # type: ignore[arg-type]
+    for nerve in {*graph.subjects(TP.branchOf), *graph.subjects(TP.divisionOf)}:
+        for ancestor in nerves.get(nerve, set()):  # type: ignore[call-overload]
+            out.append((nerve, TP.withinNerve, ancestor))  # type: ignore[arg-type]
     return out
 
 
 def infer(dataset: Dataset) -> int:
     """Add a derived graph beside every claim graph that implies something; return the triples added."""
     ancestors = region_ancestors(dataset)
+    nerves = nerve_ancestors(dataset)
     provenance = dataset.graph(PROVENANCE_GRAPH)
     added = 0
     sources = [
@@ -90,7 +108,7 @@ def infer(dataset: Dataset) -> int:
         and not str(g.identifier).endswith(DERIVED_SUFFIX)
     ]
     for graph in sorted(sources, key=lambda g: str(g.identifier)):
-        triples = derive_for_graph(graph, ancestors)
+        triples = derive_for_graph(graph, ancestors, nerves)
         new = [t for t in triples if t not in graph]
         if not new:
             continue

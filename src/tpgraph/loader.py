@@ -554,6 +554,8 @@ class Loader:
             self.problem(loc, f"'{fld.key}' cannot be {value!r}{tail}")
             return None
         if kind is Kind.REF:
+            if fld.qualifier is not None and isinstance(value, CommentedMap):
+                return self.qualified(fld.qualifier, value, loc, display, entry, subject, graph)
             target = self.resolve(value, fld.targets, loc, fld.key)
             return None if target is None else target.iri
         if kind is Kind.NESTED:
@@ -618,6 +620,20 @@ class Loader:
             if fld.key in value and fld.key != "id":
                 self.emit(graph, node, fld, value, display, entry, node=value)
         return node
+
+    def qualified(
+        self, schema: NodeSchema, value: CommentedMap, loc: Location, display: str, entry: RecordEntry,
+        subject: URIRef, graph: Graph,
+    ) -> URIRef | None:
+        """A reference written with its qualifier (``{action: …, when: …}``): the qualifier node, linked to the
+        subject, and the plain reference, so queries that ignore qualifiers still find it."""
+        node = self.nested(schema, value, loc, display, entry, graph)
+        if node is None:
+            return None
+        assert schema.link is not None
+        graph.add((subject, schema.link, node))
+        target = schema.fields[0].predicate
+        return next((o for o in graph.objects(node, target) if isinstance(o, URIRef)), None)
 
     def fragment(self, schema: NodeSchema, value: CommentedMap, loc: Location, graph: Graph) -> str | None:
         """The node's IRI fragment: its written id, or one made from its values and the citing source.

@@ -53,6 +53,7 @@ class TP(DefinedNamespace):
     PerpetuatingFactor: URIRef
     PosteriorView: URIRef
     Precaution: URIRef
+    QualifiedAction: URIRef
     ReferralPattern: URIRef
     ReferralZone: URIRef
     SelfCareAdvice: URIRef
@@ -69,17 +70,22 @@ class TP(DefinedNamespace):
     ZoneIntensity: URIRef
     absentInPercent: URIRef
     accessed: URIRef
+    actionCondition: URIRef
     antagonisticMuscle: URIRef
     arisesFromRoot: URIRef
     assessesTechnique: URIRef
     associatedStructureOf: URIRef
     bilateralContractureSign: URIRef
+    branchOf: URIRef
     broader: URIRef
     claimsAbout: URIRef
     coversRegion: URIRef
+    cranialNerve: URIRef
+    deepRegion: URIRef
     derivedFrom: URIRef
     description: URIRef
     disclaimer: URIRef
+    divisionOf: URIRef
     edition: URIRef
     etymonMeaning: URIRef
     etymonWord: URIRef
@@ -98,9 +104,11 @@ class TP(DefinedNamespace):
     hasIntensity: URIRef
     hasLaterality: URIRef
     hasMember: URIRef
+    hasMusclePart: URIRef
     hasOrigin: URIRef
     hasPerpetuatingFactor: URIRef
     hasPrecaution: URIRef
+    hasQualifiedAction: URIRef
     hasReferralPattern: URIRef
     hasReverseAction: URIRef
     hasSelfCareAdvice: URIRef
@@ -114,9 +122,11 @@ class TP(DefinedNamespace):
     memberOf: URIRef
     nextRoot: URIRef
     note: URIRef
-    pages: URIRef
     opposedAction: URIRef
+    pages: URIRef
+    partOfMuscle: URIRef
     partOfRegion: URIRef
+    qualifiedAction: URIRef
     redFlag: URIRef
     refersPainTo: URIRef
     refersToRegion: URIRef
@@ -126,6 +136,7 @@ class TP(DefinedNamespace):
     targetsStructure: URIRef
     triggerPointIn: URIRef
     url: URIRef
+    withinNerve: URIRef
     withinRegion: URIRef
 
 

@@ -52,6 +52,7 @@ class Field:
     targets: tuple[str, ...] = ()
     choices: tuple[tuple[str, URIRef], ...] = ()
     nested: NodeSchema | None = None
+    qualifier: NodeSchema | None = None
     help: str = ""
 
 
@@ -69,6 +70,7 @@ class NodeSchema:
     prefix: str
     fields: tuple[Field, ...]
     id_from: tuple[str, ...] = ()
+    link: URIRef | None = None  # a qualifier node: the property from its subject; its first field is the reference
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -214,6 +216,22 @@ TECHNIQUE_ASSESSMENT = NodeSchema(
     ),
 )
 
+QUALIFIED_ACTION = NodeSchema(
+    name="qualified action",
+    rdf_class=TP.QualifiedAction,
+    prefix="qualified-action",
+    id_from=("action",),
+    link=TP.hasQualifiedAction,
+    fields=(
+        Field("action", TP.qualifiedAction, Kind.REF, required=True, targets=("action",)),
+        Field("when", TP.actionCondition, Kind.TEXT, required=True,
+              help="the condition under which the source says the muscle performs it"),
+    ),
+)
+"""An action a source states only under a condition (piriformis: medial rotation of the flexed hip). Written
+as ``{action: …, when: …}`` in ``actions`` or ``reverse_actions``; the plain action triple is kept beside the
+node, so every action query still finds the muscle and can show the condition."""
+
 ETYMON = NodeSchema(
     name="etymon",
     rdf_class=TP.Etymon,
@@ -231,9 +249,10 @@ MUSCLE_FACTS: tuple[Field, ...] = (
     Field("member_of", TP.memberOf, Kind.REF, many=True, targets=("group",)),
     Field("origins", TP.hasOrigin, Kind.REF, many=True, targets=("landmark",)),
     Field("insertions", TP.hasInsertion, Kind.REF, many=True, targets=("landmark",)),
-    Field("actions", TP.hasAction, Kind.REF, many=True, targets=("action",)),
+    Field("actions", TP.hasAction, Kind.REF, many=True, targets=("action",), qualifier=QUALIFIED_ACTION,
+          help="action slugs, or {action: …, when: …} for one the source states only under a condition"),
     Field("reverse_actions", TP.hasReverseAction, Kind.REF, many=True, targets=("action",),
-          help="actions performed with the insertion fixed"),
+          qualifier=QUALIFIED_ACTION, help="actions performed with the insertion fixed"),
     Field("antagonists", TP.hasAntagonism, Kind.NESTED, many=True, nested=ANTAGONISM),
     Field("nerves", TP.innervatedBy, Kind.REF, many=True, targets=("nerve",)),
     Field("roots", TP.innervatedByRoot, Kind.REF, many=True, targets=("root",),
@@ -253,11 +272,27 @@ MUSCLE_FACTS: tuple[Field, ...] = (
 RECORD_TYPES: dict[str, RecordType] = {
     t.name: t
     for t in (
-        RecordType("muscle", "muscles", TP.Muscle, "muscle", core=MAPPINGS, facts=MUSCLE_FACTS),
+        RecordType("muscle", "muscles", TP.Muscle, "muscle",
+            core=(
+                Field("part_of", TP.partOfMuscle, Kind.REF, many=True, targets=("muscle",),
+                      help="the whole muscle this part belongs to (upper trapezius: trapezius)"),
+                *MAPPINGS,
+            ),
+            facts=MUSCLE_FACTS,
+        ),
         RecordType("group", "groups", TP.MuscleGroup, "muscle group", core=MAPPINGS, facts=MUSCLE_FACTS),
         RecordType("joint", "joints", TP.Joint, "joint", core=MAPPINGS),
         RecordType("landmark", "landmarks", TP.AttachmentSite, "attachment site", core=MAPPINGS),
-        RecordType("nerve", "nerves", TP.Nerve, "nerve", core=MAPPINGS,
+        RecordType("nerve", "nerves", TP.Nerve, "nerve",
+            core=(
+                Field("branch_of", TP.branchOf, Kind.REF, many=True, targets=("nerve",),
+                      help="the nerve this one branches from (masseteric nerve: mandibular nerve)"),
+                Field("division_of", TP.divisionOf, Kind.REF, many=True, targets=("nerve",),
+                      help="the nerve this is a named division or part of (mandibular nerve: trigeminal nerve)"),
+                Field("cranial", TP.cranialNerve, Kind.BOOLEAN,
+                      help="true for a cranial nerve trunk; it and its branches have no spinal roots"),
+                *MAPPINGS,
+            ),
             facts=(Field("roots", TP.arisesFromRoot, Kind.REF, many=True, targets=("root",)),),
         ),
         RecordType("root", "roots", TP.SpinalNerveRoot, "spinal nerve root",
@@ -267,6 +302,8 @@ RECORD_TYPES: dict[str, RecordType] = {
             core=(
                 Field("part_of", TP.partOfRegion, Kind.REF, many=True, targets=("region",)),
                 Field("view", TP.inView, Kind.ENUM, choices=VIEWS, help="leaf regions only"),
+                Field("deep", TP.deepRegion, Kind.BOOLEAN,
+                      help="true for a leaf inside the body (teeth, rectum): drawn as a marker, not a surface tile"),
                 *MAPPINGS,
             ),
         ),
