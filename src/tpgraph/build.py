@@ -22,6 +22,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL
 
 from tpgraph.imports import MODULE_FILE, MODULE_IRI
+from tpgraph.consensus import write_consensus
 from tpgraph.infer import DERIVED_SUFFIX, infer
 from tpgraph.loader import LoadedData, load
 from tpgraph.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, TP, VOCAB_IRI
@@ -264,6 +265,7 @@ def build(paths: ProjectPaths, out_dir: Path | None = None) -> BuildResult:
     loaded = load(paths.data, paths.ontology)
     validate_loaded(loaded, paths.shapes, paths.quality_checks)
     derived = infer(loaded.dataset)
+    write_consensus(loaded.dataset)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     try:

@@ -29,14 +29,18 @@ class TP(DefinedNamespace):
     _NS = Namespace(VOCAB_IRI + "#")
 
     Action: URIRef
+    AgreementLevel: URIRef
     AnatomicalStructure: URIRef
     Antagonism: URIRef
     AnteriorView: URIRef
     AttachmentSite: URIRef
     Bilateral: URIRef
     BodyRegion: URIRef
+    ClaimAgreement: URIRef
+    ClaimAspect: URIRef
     ClaimGraph: URIRef
     Condition: URIRef
+    Confirmed: URIRef
     Contralateral: URIRef
     Essential: URIRef
     Etymon: URIRef
@@ -47,15 +51,18 @@ class TP(DefinedNamespace):
     LateralView: URIRef
     Laterality: URIRef
     Midline: URIRef
+    Minority: URIRef
     Muscle: URIRef
     MuscleGroup: URIRef
     Nerve: URIRef
+    NerveAspect: URIRef
     PerpetuatingFactor: URIRef
     PosteriorView: URIRef
     Precaution: URIRef
     QualifiedAction: URIRef
     ReferralPattern: URIRef
     ReferralZone: URIRef
+    RootAspect: URIRef
     SelfCareAdvice: URIRef
     Source: URIRef
     SourceStated: URIRef
@@ -65,6 +72,7 @@ class TP(DefinedNamespace):
     Technique: URIRef
     TechniqueAssessment: URIRef
     TriggerPoint: URIRef
+    Unconfirmed: URIRef
     Unverified: URIRef
     View: URIRef
     ZoneIntensity: URIRef
@@ -73,12 +81,17 @@ class TP(DefinedNamespace):
     actionCondition: URIRef
     antagonisticMuscle: URIRef
     arisesFromRoot: URIRef
+    assessedAspect: URIRef
+    assessedRecord: URIRef
+    assessedValue: URIRef
     assessesTechnique: URIRef
     associatedStructureOf: URIRef
     bilateralContractureSign: URIRef
     branchOf: URIRef
     broader: URIRef
     claimsAbout: URIRef
+    conflictingSources: URIRef
+    copyOf: URIRef
     coversRegion: URIRef
     cranialNerve: URIRef
     deepRegion: URIRef
@@ -92,6 +105,7 @@ class TP(DefinedNamespace):
     extentMaxCm: URIRef
     extentMinCm: URIRef
     hasAction: URIRef
+    hasAgreement: URIRef
     hasAntagonism: URIRef
     hasAntagonist: URIRef
     hasAssociatedStructure: URIRef
@@ -119,6 +133,7 @@ class TP(DefinedNamespace):
     innervatedBy: URIRef
     innervatedByRoot: URIRef
     innervates: URIRef
+    majorityValue: URIRef
     memberOf: URIRef
     nextRoot: URIRef
     note: URIRef
@@ -133,6 +148,7 @@ class TP(DefinedNamespace):
     rootOrdinal: URIRef
     siteDescription: URIRef
     suitable: URIRef
+    supportingSources: URIRef
     targetsStructure: URIRef
     triggerPointIn: URIRef
     url: URIRef

@@ -331,6 +331,8 @@ RECORD_TYPES: dict[str, RecordType] = {
                 Field("edition", TP.edition, Kind.TEXT),
                 Field("accessed", TP.accessed, Kind.DATE),
                 Field("disclaimer", TP.disclaimer, Kind.TEXT),
+                Field("copy_of", TP.copyOf, Kind.REF, targets=("source",),
+                      help="the post this page reproduces (another site or locale); the two count as one source"),
             ),
         ),
     )
