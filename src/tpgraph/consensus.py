@@ -86,7 +86,9 @@ def assess(dataset: Dataset) -> list[Assessment]:
             for value in values:
                 supporting = len(support[value])
                 conflicting = len(by_source) - supporting
-                majority = tuple(v for v in values if 2 * len(support[v]) > len(by_source) and not agree(v, value))
+                majority: tuple[URIRef, ...] = ()
+                if 2 * conflicting > len(by_source):
+                    majority = tuple(v for v in values if 2 * len(support[v]) > len(by_source) and not agree(v, value))
                 out.append(Assessment(subject, aspect, value, supporting, conflicting, majority))
     return sorted(out, key=lambda a: (str(a.subject), str(a.aspect), str(a.value)))
 
