@@ -67,11 +67,14 @@ def test_defaults_apply_and_csv_tsv_come_by_accept(client: FlaskClient) -> None:
     response = client.get("/api/muscles-by-root-and-region", headers={"Accept": "text/csv"})
     assert (response.status_code, response.mimetype) == (200, "text/csv")
     rows = list(csv.reader(io.StringIO(response.data.decode())))
-    assert rows[0] == ["muscle", "label", "viaGroup", "rootSource", "referralSource"]
+    assert rows[0] == ["muscle", "label", "intensity", "support", "rootSupport", "referralSupport", "sources",
+                       "sourceIris", "viaGroup", "minority"]
+    adductor_longus = next(r for r in rows[1:] if r[1] == "adductor longus")
+    assert adductor_longus[2] == "essential" and "NAT, Treating the Hip Adductors" in adductor_longus[6].split("; ")
     assert sorted({r[0].rsplit("/", 1)[1] for r in rows[1:]}) == L2_GROIN
     response = client.get("/api/muscles-by-root?root=S1", headers={"Accept": "text/tab-separated-values"})
     assert (response.status_code, response.mimetype) == (200, "text/tab-separated-values")
-    assert response.data.decode().splitlines()[0] == "?muscle\t?label\t?source"
+    assert response.data.decode().splitlines()[0] == "?muscle\t?label\t?support\t?sources\t?sourceIris\t?minority"
     assert client.get("/api/muscles-by-root?format=csv").mimetype == "text/csv"
     assert client.get("/api/muscles-by-root", headers={"Accept": "image/png"}).status_code == 406
 
@@ -106,7 +109,7 @@ def test_errors_name_what_would_work(client: FlaskClient, recording: RecordingSt
     response = client.get("/api/muscles-by-rot")
     assert response.status_code == 404
     assert response.data.decode() == ("no named query 'muscles-by-rot'; did you mean 'muscles-by-root' or "
-                                      "'muscles-by-nerve' or 'muscle-roots'? (tpgraph queries lists them)\n")
+                                      "'muscles-by-nerve' or 'muscles-by-root-claims'? (tpgraph queries lists them)\n")
     response = client.get("/api/muscles-by-root?root=L9")
     assert (response.status_code, response.data.decode()) == (
         400, "muscles-by-root: no spinal nerve root called 'L9'; did you mean 'T9' or 'L5' or 'L4'?\n")

@@ -110,7 +110,7 @@ def test_unknown_query_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, err) == (2, "no named query 'no-such-query' (tpgraph queries lists them)\n")
     code, _, err = run(capsys, "--root", str(REPO), "query", "muscles-by-rot")
     assert (code, err) == (2, "no named query 'muscles-by-rot'; did you mean 'muscles-by-root' or 'muscles-by-nerve' "
-                              "or 'muscle-roots'? (tpgraph queries lists them)\n")
+                              "or 'muscles-by-root-claims'? (tpgraph queries lists them)\n")
 
 
 def test_query_parameters_by_label_synonym_and_slug(built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +142,7 @@ def test_queries_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None
     at = lines.index("muscles-by-root-and-region")
     assert lines[at:at + 4] == [
         "muscles-by-root-and-region",
-        "  Muscles innervated by a spinal root that refer pain to a region",
+        "  Muscles innervated by a spinal root that refer pain to a region, one row per muscle with its evidence",
         "  --param root=…  a spinal nerve root (default L2); e.g. L4",
         "  --param region=…  a body region (default groin); e.g. knee",
     ]

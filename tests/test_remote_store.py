@@ -85,12 +85,19 @@ VIRTUOSO_CRASHES = {"associated-structures"}
 """Named queries that kill Virtuoso 7.2.5 (Debian 12) with a segmentation fault; see
 test_virtuoso_crashes_on_associated_structures."""
 
-VIRTUOSO_UNSTABLE = {"muscles-referring-to-region"}
+VIRTUOSO_UNSTABLE = {"muscles-referring-to-region-claims"}
 """Named queries whose answers from Virtuoso 7.2.5 change from one run to the next while the embedded store and
 the Oxigraph server always agree: on 2026-12-04 about half the runs of each case of muscles-referring-to-region
 (a property path ``tp:partOfRegion*``, a UNION and GRAPH patterns, DISTINCT) had a row missing and another
 repeated, in the rows via a group and in the muscles' own. Not compared on Virtuoso: a test cannot pin a
 nondeterministic answer, and the same query is compared on the Oxigraph server."""
+
+VIRTUOSO_NESTED_AGGREGATES = {"muscles-by-nerve", "muscles-by-root", "muscles-by-root-and-region",
+                               "muscles-referring-to-region"}
+"""The one-row-per-muscle queries (a GROUP BY over an ordered sub-select, with the parameter bound outside it and
+MIN over booleans): Virtuoso 7.2.5 returns MIN of booleans as integers and, on 2026-12-05, an empty answer for
+muscles-by-root-and-region where the embedded store and the Oxigraph server agree on eight rows. Compared on the
+Oxigraph server only; their claim-by-claim versions (…-claims) are compared on both."""
 
 VIRTUOSO_QUIRKS = {
     "differential-diagnoses": "booleans",
@@ -98,7 +105,7 @@ VIRTUOSO_QUIRKS = {
     "muscles-with-differential": "booleans",
     "unsuitable-techniques": "booleans",
     "muscle-card": "order",
-    "muscles-referring-to-region": "order",
+    "muscles-referring-to-region-claims": "order",
     "referral-pattern": "order",
     "roots-of-muscles-referring-to-region": "group-concat",
     "shared-perpetuating-factors": "group-concat",
@@ -118,7 +125,7 @@ VIRTUOSO_QUIRKS = {
 
 NAMED_CASES = [(name, i) for name in sorted(CATALOGUE) for i in range(len(CASES[name]["cases"]))]
 REMOTE_CASES = [(server, name, i) for server in SERVERS for name, i in NAMED_CASES
-                if not (server == "virtuoso" and name in VIRTUOSO_CRASHES | VIRTUOSO_UNSTABLE)]
+                if not (server == "virtuoso" and name in VIRTUOSO_CRASHES | VIRTUOSO_UNSTABLE | VIRTUOSO_NESTED_AGGREGATES)]
 
 
 def canonical_booleans(rows: list[list[str | None]]) -> list[list[str | None]]:
@@ -229,10 +236,10 @@ def test_virtuoso_crashes_on_associated_structures(built: BuildResult, tmp_path:
 
 
 @pytest.mark.parametrize("server", SERVERS, indirect=True)
-def test_every_graph_holds_the_build(server: TripleStore, store: OxigraphStore) -> None:
+def test_every_graph_holds_the_build(server: TripleStore, store: OxigraphStore, built: BuildResult) -> None:
     counts = remote(server).counts()
     assert counts == store.counts()
-    assert len(counts) == 1340 and sum(counts.values()) == 18474
+    assert len(counts) == built.graphs and sum(counts.values()) == built.quads
 
 
 @pytest.mark.parametrize("server", SERVERS, indirect=True)
@@ -241,7 +248,7 @@ def test_pushing_again_replaces_rather_than_duplicates(server: TripleStore, stor
     there = RemoteStore(server.query_url, server.gsp_url,
                         credentials=(VIRTUOSO_USER, VIRTUOSO_PASSWORD) if server.name == "virtuoso" else None)
     report = push(there, built.out_dir)
-    assert (report.graphs, report.triples) == (1340, 18474)
+    assert (report.graphs, report.triples) == (built.graphs, built.quads)
     assert there.counts() == store.counts()
 
 
@@ -362,8 +369,8 @@ def test_push_prints_what_it_did(oxigraph: TripleStore, built: BuildResult, caps
                                  ) -> None:
     assert main(["push", "--to", oxigraph.gsp_url, "--dist", str(built.out_dir)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"pushed {built.out_dir / 'tpgraph.nq'} to {oxigraph.gsp_url}: 1340 graphs, 18474 "
-                          "triples in ")
+    assert out.startswith(f"pushed {built.out_dir / 'tpgraph.nq'} to {oxigraph.gsp_url}: {built.graphs} graphs, "
+                          f"{built.quads} triples in ")
     assert out.endswith(f" s; every graph's count checked through {oxigraph.query_url}\n")
 
 
@@ -373,7 +380,7 @@ def test_push_to_virtuoso_uses_digest_credentials_from_the_environment(
     monkeypatch.setenv("TPGRAPH_STORE_USER", VIRTUOSO_USER)
     monkeypatch.setenv("TPGRAPH_STORE_PASSWORD", VIRTUOSO_PASSWORD)
     assert main(["push", "--to", virtuoso.gsp_url, "--dist", str(built.out_dir)]) == 0
-    assert "1340 graphs, 18474 triples" in capsys.readouterr().out
+    assert f"{built.graphs} graphs, {built.quads} triples" in capsys.readouterr().out
 
 
 def test_push_without_credentials_fails_with_the_http_status(virtuoso: TripleStore, built: BuildResult,
@@ -387,7 +394,7 @@ def test_push_without_credentials_fails_with_the_http_status(virtuoso: TripleSto
 
 @pytest.mark.parametrize("server", SERVERS, indirect=True)
 def test_query_with_store(server: TripleStore, built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["query", "muscles-by-root-and-region", "--param", "root=L2", "--param", "region=groin", "--format", "csv",
+    args = ["query", "muscles-by-root-and-region-claims", "--param", "root=L2", "--param", "region=groin", "--format", "csv",
             "--dist", str(built.out_dir)]
     assert main([*args, "--store", server.query_url]) == 0
     there = capsys.readouterr().out

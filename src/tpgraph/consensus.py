@@ -65,6 +65,13 @@ def independent_sources(dataset: Dataset) -> dict[URIRef, URIRef]:
     return sources  # type: ignore[return-value]
 
 
+def weighed_graphs(dataset: Dataset) -> set[URIRef]:
+    """The claim graphs whose statements the consensus weighs (its provenance)."""
+    sources = independent_sources(dataset)
+    return {g for predicate, _, _ in ASPECTS for _, _, _, g in dataset.quads((None, predicate, None, None))
+            if g in sources}  # type: ignore[misc]
+
+
 def assess(dataset: Dataset) -> list[Assessment]:
     """Every (muscle, closed aspect, stated value) with its supporting and conflicting source counts."""
     sources = independent_sources(dataset)
@@ -86,7 +93,9 @@ def assess(dataset: Dataset) -> list[Assessment]:
             for value in values:
                 supporting = len(support[value])
                 conflicting = len(by_source) - supporting
-                majority = tuple(v for v in values if 2 * len(support[v]) > len(by_source) and not agree(v, value))
+                majority: tuple[URIRef, ...] = ()
+                if 2 * conflicting > len(by_source):
+                    majority = tuple(v for v in values if 2 * len(support[v]) > len(by_source) and not agree(v, value))
                 out.append(Assessment(subject, aspect, value, supporting, conflicting, majority))
     return sorted(out, key=lambda a: (str(a.subject), str(a.aspect), str(a.value)))
 
@@ -95,6 +104,9 @@ def write_consensus(dataset: Dataset) -> int:
     """Add the consensus graph to ``dataset``; return the number of assessments written."""
     assessments = assess(dataset)
     graph = dataset.graph(CONSENSUS_GRAPH)
+    provenance = dataset.graph(PROVENANCE_GRAPH)
+    for weighed in sorted(weighed_graphs(dataset)):
+        provenance.add((CONSENSUS_GRAPH, TP.derivedFrom, weighed))
     names = {aspect: name for _, aspect, name in ASPECTS}
     for a in assessments:
         node = URIRef(f"{a.subject}#agreement-{names[a.aspect]}-{str(a.value).rsplit('/', 1)[-1]}")

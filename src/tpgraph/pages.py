@@ -246,7 +246,7 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
                 problems.append(str(err))
         labels = region_labels(store())
         for region in chosen:
-            found = rows(store(), query("muscles-referring-to-region"), {"region": region.value})
+            found = rows(store(), query("muscles-referring-to-region-claims"), {"region": region.value})
             names = labels_of({r[key].value for r in found for key in ("viaGroup", "source") if r[key] is not None})
             answers.append({"region": cell(region, labels.get(region.value.rsplit("/", 1)[1])), "rows": [
                 {"muscle": cell(r["muscle"], r["label"].value), "intensity": r["intensity"].value,
@@ -271,7 +271,7 @@ def register_pages(app: Flask, catalogue: list[NamedQuery], lookup: Store | None
         if kind in ("muscle", "group"):
             context.update(muscle_context(iri, label))
         elif kind == "region":
-            context["refers"] = rows(store(), query("muscles-referring-to-region"), {"region": iri.value})
+            context["refers"] = rows(store(), query("muscles-referring-to-region-claims"), {"region": iri.value})
             context["roots"] = rows(store(), query("roots-of-muscles-referring-to-region"), {"region": iri.value})
         elif kind == "condition":
             context["listed_by"] = rows(store(), query("muscles-with-differential"), {"condition": iri.value})

@@ -34,6 +34,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL
 
 from tpgraph.build import RELEASE_ONTOLOGY_IRI, build, canonical_nquads, parse_nquads
+from tpgraph.consensus import CONSENSUS_GRAPH
 from tpgraph.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PREFIXES, PROVENANCE_GRAPH, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
 
@@ -276,7 +277,11 @@ def record_of(quad: ox.Quad) -> str:
     subject = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else ""
     if graph == str(ONTOLOGY_GRAPH):
         return VOCABULARY_KEY
+    if graph == str(CONSENSUS_GRAPH):  # the agreement nodes are fragments of the record they weigh
+        return _record_from_node(subject) or OTHER_KEY
     if graph == str(PROVENANCE_GRAPH):
+        if subject == str(CONSENSUS_GRAPH):
+            return OTHER_KEY
         return _record_from_graph(subject) or _record_from_node(subject) or OTHER_KEY
     return _record_from_graph(graph) or _record_from_node(subject) or OTHER_KEY
 
