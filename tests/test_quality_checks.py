@@ -110,18 +110,18 @@ def test_real_data_pass_every_check(built: BuildResult, name: str) -> None:
 
 
 def test_validate_reports_a_check_at_the_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
-    """Take the page off the one claim citing a printed book: validate names the facts block that cites it."""
+    """Take the page off a claim citing a printed book (Gray's 1918): validate names the facts block that cites it."""
     paths = make_project(tmp_path)
     shutil.copytree(REPO / "queries", paths.root / "queries")
-    record = paths.data / "muscles" / "gluteus-maximus.yaml"
+    record = paths.data / "muscles" / "teres-major.yaml"
     lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
-    at = lines.index('        pages: "133"\n')
+    at = lines.index('        pages: "442"\n')
     record.write_text("".join(lines[:at] + lines[at + 1:]), encoding="utf-8")
     code = main(["--root", str(paths.root), "validate"])
     err = capsys.readouterr().err
     assert code == 1
     assert err.splitlines() == [
-        f"data/muscles/gluteus-maximus.yaml:{at}: A claim citing a printed book without the page [book-without-page]: "
-        "graph/muscle/gluteus-maximus/travell-simons-vol2, source/travell-simons-vol2",
+        f"data/muscles/teres-major.yaml:{at}: A claim citing a printed book without the page [book-without-page]: "
+        "graph/muscle/teres-major/grays-1918-page-442, source/grays-1918-page-442",
         "1 problem found; the data are invalid.",
     ]
