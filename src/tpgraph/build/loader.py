@@ -27,6 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from tpgraph.build.fast_yaml import read_fast
 from tpgraph.model import iris
 from tpgraph.model.suggestions import did_you_mean
 from tpgraph.model.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH, TP
@@ -136,10 +137,16 @@ def data_files(data_dir: Path) -> list[Path]:
 
 
 def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    """Parse one file as YAML 1.2, keeping line numbers; a syntax error becomes a Problem."""
-    yaml = YAML(typ="rt")
+    """Parse one file as YAML 1.2, keeping line numbers; a syntax error becomes a Problem.
+
+    libyaml reads the file when it can do so exactly (``fast_yaml``); ruamel reads the rest and words the errors.
+    """
     try:
-        return yaml.load(path.read_text(encoding="utf-8")), []
+        text = path.read_text(encoding="utf-8")
+        fast = read_fast(text)
+        if fast is not None:
+            return fast, []
+        return YAML(typ="rt").load(text), []
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else 1
