@@ -219,8 +219,10 @@ def test_a_shaded_finger_shades_its_tile_in_the_inset_and_the_stand_in_on_the_fi
         "inset-plantar-foot-left": "inset-stand-in stand-in-spillover",
     }
     titles = [e.text for e in root.iter(f"{SVG}text") if "inset-title" in (e.get("class") or "")]
-    assert sorted(titles) == ["left back of the hand", "left palm", "left sole", "left top of the foot",
-                              "right back of the hand", "right palm", "right sole", "right top of the foot"]
+    assert sorted(titles) == ["back of hand", "back of hand", "palm", "palm", "sole", "sole", "top of foot",
+                              "top of foot"]
+    words = {e.get("id"): e.find(f"{SVG}title").text for e in root.iter() if e.get("data-inset")}
+    assert words["inset-palmar-hand-left"] == "palm (patient's left): drawn enlarged beside the figure"
 
 
 def test_a_region_in_an_unknown_inset_is_refused(tmp_path: Path) -> None:

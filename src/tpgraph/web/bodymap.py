@@ -584,14 +584,16 @@ def _extent(geometry: Geometry, panel: Panel) -> tuple[float, float]:
 def _inset_elements(geometry: Geometry, inset: Inset, panel: Panel, levels: Mapping[tuple[str, str], str],
                     id_prefix: str) -> list[str]:
     """An inset's frame, title and outline, and its stand-in on the figure, for each copy the panel draws. The
-    inset's tiles are ordinary region shapes, drawn with the others."""
+    inset's tiles are ordinary region shapes, drawn with the others. The title names the part only ("palm"): the
+    copy stands beside its own side of the figure, under that side's caption, and the stand-in's <title> names the
+    side in words."""
     elements = []
     for side, mirrored in _inset_copies(inset, panel):
         x0, y0, x1, y1 = _frame_box(geometry, inset, mirrored)
         elements.append(f'<rect class="inset-frame" x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" '
                         f'height="{_num(y1 - y0)}"/>')
         elements.append(f'<text class="inset-title" x="{_num((x0 + x1) / 2)}" y="{_num(y0 - 2)}" '
-                        f'text-anchor="middle">{escape(f"{side} {inset.title}")}</text>')
+                        f'text-anchor="middle">{escape(inset.title)}</text>')
         for part in inset.outline:
             shape = inset.place(part)
             elements.append(_shape_element(shape.mirrored() if mirrored else shape, 'class="outline"'))
