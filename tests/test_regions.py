@@ -23,7 +23,7 @@ QUERY = next(q for q in load_catalogue(REPO / "queries") if q.name == "muscles-r
 def referring(store: OxigraphStore, region: str) -> set[str]:
     """The muscles muscles-referring-to-region lists for a region (slugs)."""
     rows = store.select(bind(store, QUERY, {"region": region}))
-    column = list(rows.variables).index(next(v for v in rows.variables if v.value == "muscle"))
+    column = [str(v).lstrip("?") for v in rows.variables].index("muscle")
     return {row[column].value.removeprefix(f"{ID_BASE}muscle/") for row in rows}
 
 
