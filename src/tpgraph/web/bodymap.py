@@ -619,6 +619,10 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
     only), says in its <desc> what is shaded, and carries its own style. ``id_prefix`` is put before every
     id, for a page that inlines more than one map; ``geometry`` defaults to the package's shapes file. With
     ``link``, each region is also a link to ``link(slug)`` (the "where does it hurt?" page picks regions so).
+    The insets (hand, foot) are drawn beside the figure in their panels; each has a stand-in on the figure with
+    ``id="inset-<inset>-<side>"``, ``data-inset`` and ``data-side``, classed ``stand-in-essential`` or
+    ``stand-in-spillover`` when one of its regions is shaded on that side (not ``essential``/``spillover``, which
+    mark regions only).
     """
     geometry = geometry or packaged_geometry()
     shaded = shading(zones, geometry)
