@@ -56,9 +56,9 @@ def test_deep_regions_are_exactly_the_markers(store: OxigraphStore) -> None:
     """A region marked deep in data/regions.yaml is drawn as a marker, and only those are."""
     rows = store.select("SELECT ?r WHERE { ?r tp:deepRegion true }")
     deep = sorted(r[0].value.rsplit("/", 1)[-1] for r in rows)
-    assert deep == ["deep-coccyx", "inner-ear", "lower-teeth", "maxillary-sinus", "oral-cavity", "pelvic-floor", "rectum",
-                    "retro-orbital-region", "retrosternal-region", "temporomandibular-joint-region", "throat",
-                    "upper-teeth", "vagina"]
+    assert deep == ["deep-coccyx", "inner-ear", "lower-teeth", "maxillary-sinus", "oral-cavity", "pelvic-floor",
+                    "rectum", "retro-orbital-region", "retrosternal-region", "temporomandibular-joint-region",
+                    "throat", "upper-teeth", "vagina"]
     assert sorted(slug for slug, shape in load_geometry().regions.items() if shape.deep) == deep
 
 
@@ -89,9 +89,9 @@ def test_geometry_problems_name_missing_misplaced_and_unknown_shapes() -> None:
 @pytest.mark.parametrize("view", ["anterior", "posterior", "lateral"])
 def test_shapes_do_not_overlap_within_a_view(view: str, deep: bool) -> None:
     """Sampled on a 1-unit grid (off the round coordinates the shapes use): no point lies in two surface tiles,
-    nor in two deep markers (a marker lies over the surface by design). The tiles of the insets are placed in the
-    view's frame, so they are checked here too, and an inset's stand-in on the figure is a surface tile like any
-    other (it takes the place of the tiles the inset enlarges)."""
+    nor in two deep markers (a marker lies over the surface by design). The tiles of the insets are placed in
+    the view's frame, so they are checked here too, and an inset's stand-in on the figure is a surface tile like
+    any other (it takes the place of the tiles the inset enlarges)."""
     geometry = load_geometry()
     shapes = []
     for region in (r for r in geometry.in_view(view) if r.deep == deep):
@@ -138,13 +138,15 @@ def test_midline_shapes_are_drawn_once_and_paired_shapes_on_each_side() -> None:
 def test_the_insets_hold_the_fine_leaves_of_the_hand_and_foot() -> None:
     geometry = load_geometry()
     assert {i.id: i.view for i in geometry.insets.values()} == {
-        "palmar-hand": "anterior", "dorsal-foot": "anterior", "dorsal-hand": "posterior", "plantar-foot": "posterior"}
+        "palmar-hand": "anterior", "dorsal-foot": "anterior",
+        "dorsal-hand": "posterior", "plantar-foot": "posterior",
+    }
     assert geometry.inset_regions("palmar-hand") == [
         "palm", "palmar-index-finger", "palmar-little-finger", "palmar-middle-finger", "palmar-ring-finger",
         "palmar-wrist", "ulnar-side-of-wrist"]
     assert geometry.inset_regions("dorsal-hand") == [
-        "back-of-hand", "dorsal-index-finger", "dorsal-little-finger", "dorsal-middle-finger", "dorsal-ring-finger",
-        "dorsal-wrist"]
+        "back-of-hand", "dorsal-index-finger", "dorsal-little-finger", "dorsal-middle-finger",
+        "dorsal-ring-finger", "dorsal-wrist"]
     assert geometry.inset_regions("dorsal-foot") == ["dorsal-big-toe", "dorsal-little-toe", "dorsal-toes",
                                                      "dorsum-of-foot"]
     assert geometry.inset_regions("plantar-foot") == ["arch-of-foot", "ball-of-foot", "plantar-big-toe",
@@ -170,8 +172,8 @@ def _on_the_figure(geometry, view: str) -> list:
 
 @pytest.mark.parametrize("view", ["anterior", "posterior", "lateral"])
 def test_inset_frames_stand_clear_of_the_figure_and_of_each_other(view: str) -> None:
-    """An inset's frame (its tiles and outline with a margin, on each side) holds nothing drawn on the figure and
-    meets no other inset's frame, so an enlarged finger is never read as a place on the body."""
+    """An inset's frame (its tiles and outline with a margin, on each side) holds nothing drawn on the figure
+    and meets no other inset's frame, so an enlarged finger is never read as a place on the body."""
     geometry = load_geometry()
     frames = []
     for inset in (i for i in geometry.insets.values() if i.view == view):

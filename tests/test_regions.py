@@ -1,7 +1,7 @@
-"""The finer regions (docs/decisions/20261205-finer-regions-and-insets.md): a zone moved onto a new leaf is found by
-the named query for that leaf and, because regions roll up, for every region the leaf is part of; the new regions
-answer to their lay names; and a leaf carved out of a coarser one leaves that one a leaf, so zones written against
-today's leaves stay valid."""
+"""The finer regions (docs/decisions/20261205-finer-regions-and-insets.md): a zone moved onto a new leaf is found
+by the named query for that leaf and, because regions roll up, for every region the leaf is part of; the new
+regions answer to their lay names; and a leaf carved out of a coarser one leaves that one a leaf, so zones
+written against today's leaves stay valid."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def referring(store: OxigraphStore, region: str) -> set[str]:
     ("sternalis", "retrosternal-region", ["thorax"]),
     ("subclavius", "infraclavicular-region", ["anterior-chest-wall", "thorax"]),
     ("coracobrachialis", "dorsal-middle-finger", ["middle-finger", "dorsal-fingers", "fingers", "hand"]),
-    ("triceps-brachii-medial-head", "palmar-little-finger", ["little-finger", "ulnar-fingers", "palmar-fingers"]),
+    ("triceps-brachii-medial-head", "palmar-little-finger",
+     ["little-finger", "ulnar-fingers", "palmar-fingers"]),
     ("brachialis", "web-of-thumb", ["hand", "upper-limb"]),
     ("brachialis", "radial-side-of-wrist", ["wrist"]),
     ("zygomaticus-major", "bridge-of-nose", ["nasal-region", "face"]),
@@ -63,15 +64,17 @@ def test_a_pattern_charted_on_a_group_reaches_its_members_on_a_new_leaf(store: O
     ("web of the thumb", "web-of-thumb"), ("thumb side of the wrist", "radial-side-of-wrist"),
     ("pinky", "little-finger"), ("ring and little fingers", "ulnar-fingers"), ("big toe", "big-toe"),
     ("hallux", "big-toe"), ("ball of the foot", "ball-of-foot"), ("instep", "arch-of-foot"),
-    ("bottom of the foot", "plantar-foot"), ("gluteal crease", "gluteal-fold"), ("around the anus", "anal-region"),
+    ("bottom of the foot", "plantar-foot"), ("gluteal crease", "gluteal-fold"),
+    ("around the anus", "anal-region"),
     ("deep in the pelvis", "pelvic-floor"), ("tailbone", "coccyx-region"),
 ])
 def test_the_new_regions_answer_to_their_lay_names(store: OxigraphStore, words: str, slug: str) -> None:
     assert resolve(store, "region", words).value == f"{ID_BASE}region/{slug}"
 
 
-CARVED_BESIDE = ["forehead", "orbital-region", "nose", "mouth-and-chin", "chest", "lateral-forearm", "palmar-wrist",
-                 "thumb", "sole", "dorsal-toes", "plantar-toes", "lower-buttock", "upper-posterior-thigh", "perineum"]
+CARVED_BESIDE = ["forehead", "orbital-region", "nose", "mouth-and-chin", "chest", "lateral-forearm",
+                 "palmar-wrist", "thumb", "sole", "dorsal-toes", "plantar-toes", "lower-buttock",
+                 "upper-posterior-thigh", "perineum"]
 """Leaves that had a finer leaf carved out of them and stay leaves for what is left."""
 
 

@@ -17,14 +17,14 @@ zone or a zone with no side stated on both sides. A midline region (sacral regio
 single shape and is shaded whatever the side. Left and right are always the patient's own, and each panel says
 in words which side is which.
 
-Fingers, toes and the hand and foot are too small on the whole figure for their finer regions (each finger, the
-big toe, the ball and the arch of the foot), so the shapes file can draw a leaf in an *inset*: an enlarged drawing of
-the hand or foot beside the figure, in the same view, whose tiles are those leaves. The inset's tiles are given in
-the inset's own frame and placed (moved and scaled) into the view's frame when the file is read, so everything else
-here (mirroring, shading, the tests' overlap check) treats them like any other shape. On the figure itself the area
-the inset enlarges is one plain shape, its *stand-in*, shaded (with its own classes) with the strongest pain of
-the inset's regions on that side, so the whole figure still shows at a glance where the pain goes
-(docs/decisions/20261205-finer-regions-and-insets.md).
+Fingers, toes and the hand and foot are too small on the whole figure for their finer regions (each finger,
+the big toe, the ball and the arch of the foot), so the shapes file can draw a leaf in an *inset*: an enlarged
+drawing of the hand or foot beside the figure, in the same view, whose tiles are those leaves. The inset's
+tiles are given in the inset's own frame and placed (moved and scaled) into the view's frame when the file is
+read, so everything else here (mirroring, shading, the tests' overlap check) treats them like any other shape.
+On the figure itself the area the inset enlarges is one plain shape, its *stand-in*, shaded (with its own
+classes) with the strongest pain of the inset's regions on that side, so the whole figure still shows at a
+glance where the pain goes (docs/decisions/20261205-finer-regions-and-insets.md).
 
 Trigger points themselves are not marked: the graph records where a trigger point lies only as free text
 (``tp:siteDescription``), with no coordinates to place a dot, so the pages print that text instead.
@@ -129,11 +129,12 @@ class RegionShape:
 class Inset:
     """An enlarged drawing of a small part (a hand, a foot) beside the figure, for the patient's right side.
 
-    ``origin`` and ``scale`` place the inset's own frame into the view's frame (x -> ox + scale * x, likewise y).
-    ``stand_in`` is the area of the figure the inset enlarges, in the view's frame: it is drawn on the figure
-    instead of the inset's tiles. ``outline`` holds silhouette parts drawn in the inset under its tiles (the thumb
-    beside the palm, say), in the inset's frame like the tiles. An inset is drawn once per side, like a paired region: the
-    patient's left-side copy is the mirror image (in the lateral view, the mirrored side panel draws it mirrored).
+    ``origin`` and ``scale`` place the inset's own frame into the view's frame (x -> ox + scale * x, likewise
+    y). ``stand_in`` is the area of the figure the inset enlarges, in the view's frame: it is drawn on the
+    figure instead of the inset's tiles. ``outline`` holds silhouette parts drawn in the inset under its tiles
+    (the thumb beside the palm, say), in the inset's frame like the tiles. An inset is drawn once per side,
+    like a paired region: the patient's left-side copy is the mirror image (in the lateral view, the mirrored
+    side panel draws it mirrored).
     """
 
     id: str
@@ -183,7 +184,8 @@ class Geometry:
         return sorted(r.slug for r in self.regions.values() if r.inset == inset)
 
     def frame(self, inset: Inset) -> tuple[float, float, float, float]:
-        """The inset's box in the view's frame (right-side copy): its tiles and outline with a margin round them."""
+        """The inset's box in the view's frame (right-side copy): its tiles and outline with a margin round
+        them."""
         boxes = [self.regions[slug].shape.bounds() for slug in self.inset_regions(inset.id)]
         boxes += [inset.place(part).bounds() for part in inset.outline]
         if not boxes:
@@ -214,7 +216,8 @@ def _shape(entry: Mapping, where: str) -> Shape:
     raise GeometryError(f"{where}: needs a polygon or an ellipse")
 
 
-def _region_shape(slug: str, entry: Mapping, where: str, insets: Mapping[str, Inset] | None = None) -> RegionShape:
+def _region_shape(slug: str, entry: Mapping, where: str,
+                  insets: Mapping[str, Inset] | None = None) -> RegionShape:
     if not isinstance(entry, Mapping):
         raise GeometryError(f"{where}: expected a mapping")
     view = entry.get("view")
@@ -254,7 +257,8 @@ def _inset(entry: Mapping, where: str) -> Inset:
         raise GeometryError(f"{where}: scale must be positive")
     if not isinstance(entry.get("stand_in"), Mapping):
         raise GeometryError(f"{where}: needs a stand_in shape (the area of the figure the inset enlarges)")
-    outline = tuple(_shape(part, f"{where}.outline[{i}]") for i, part in enumerate(entry.get("outline") or []))
+    parts = entry.get("outline") or []
+    outline = tuple(_shape(part, f"{where}.outline[{i}]") for i, part in enumerate(parts))
     return Inset(entry["id"], view, str(entry.get("title", entry["id"])), (ox, oy), scale,
                  _shape(entry["stand_in"], f"{where}.stand_in"), outline)
 
@@ -437,8 +441,8 @@ def shading(zones: Sequence[MapZone], geometry: Geometry) -> dict[tuple[str, str
 def stand_in_shading(shaded: Mapping[tuple[str, str], str], geometry: Geometry) -> dict[tuple[str, str], str]:
     """(inset id, side) -> the strongest intensity shaded in the inset on that side ("right" or "left").
 
-    The figure draws the stand-in of an inset where the inset's tiles would be, so a shaded finger also shows on
-    the whole figure; essential wins over spillover, as it does between zones.
+    The figure draws the stand-in of an inset where the inset's tiles would be, so a shaded finger also shows
+    on the whole figure; essential wins over spillover, as it does between zones.
     """
     result: dict[tuple[str, str], str] = {}
     for (slug, side), level in shaded.items():
@@ -584,9 +588,9 @@ def _extent(geometry: Geometry, panel: Panel) -> tuple[float, float]:
 def _inset_elements(geometry: Geometry, inset: Inset, panel: Panel, levels: Mapping[tuple[str, str], str],
                     id_prefix: str) -> list[str]:
     """An inset's frame, title and outline, and its stand-in on the figure, for each copy the panel draws. The
-    inset's tiles are ordinary region shapes, drawn with the others. The title names the part only ("palm"): the
-    copy stands beside its own side of the figure, under that side's caption, and the stand-in's <title> names the
-    side in words."""
+    inset's tiles are ordinary region shapes, drawn with the others. The title names the part only ("palm"):
+    the copy stands beside its own side of the figure, under that side's caption, and the stand-in's <title>
+    names the side in words."""
     elements = []
     for side, mirrored in _inset_copies(inset, panel):
         x0, y0, x1, y1 = _frame_box(geometry, inset, mirrored)
@@ -619,10 +623,10 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
     only), says in its <desc> what is shaded, and carries its own style. ``id_prefix`` is put before every
     id, for a page that inlines more than one map; ``geometry`` defaults to the package's shapes file. With
     ``link``, each region is also a link to ``link(slug)`` (the "where does it hurt?" page picks regions so).
-    The insets (hand, foot) are drawn beside the figure in their panels; each has a stand-in on the figure with
-    ``id="inset-<inset>-<side>"``, ``data-inset`` and ``data-side``, classed ``stand-in-essential`` or
-    ``stand-in-spillover`` when one of its regions is shaded on that side (not ``essential``/``spillover``, which
-    mark regions only).
+    The insets (hand, foot) are drawn beside the figure in their panels; each has a stand-in on the figure
+    with ``id="inset-<inset>-<side>"``, ``data-inset`` and ``data-side``, classed ``stand-in-essential`` or
+    ``stand-in-spillover`` when one of its regions is shaded on that side (not ``essential``/``spillover``,
+    which mark regions only).
     """
     geometry = geometry or packaged_geometry()
     shaded = shading(zones, geometry)
@@ -642,7 +646,8 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
         for part in (o for o in geometry.outline if o.view == panel.view):
             for _, shape in _placed(part, panel):
                 body.append(_shape_element(shape, 'class="outline"'))
-        for inset in sorted((i for i in geometry.insets.values() if i.view == panel.view), key=lambda i: i.id):
+        in_panel = sorted((i for i in geometry.insets.values() if i.view == panel.view), key=lambda i: i.id)
+        for inset in in_panel:
             body.extend(_inset_elements(geometry, inset, panel, stand_ins, id_prefix))
         for region in geometry.in_view(panel.view):
             label = labels.get(region.slug, region.slug)
