@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tpgraph.web.bodymap import (
+    GeometryError,
     MapZone,
     geometry_problems,
     leaf_views,
@@ -42,10 +43,10 @@ def shaded_shapes(svg: str) -> dict[str, str]:
 
 def test_geometry_covers_exactly_the_leaf_regions_each_in_its_view(store: OxigraphStore) -> None:
     leaves = leaf_views(store)
-    assert len(leaves) == 105
-    assert sorted(leaves.values()).count("anterior") == 46
-    assert sorted(leaves.values()).count("posterior") == 36
-    assert sorted(leaves.values()).count("lateral") == 23
+    assert len(leaves) == 131
+    assert sorted(leaves.values()).count("anterior") == 59
+    assert sorted(leaves.values()).count("posterior") == 47
+    assert sorted(leaves.values()).count("lateral") == 25
     geometry = load_geometry()
     assert geometry_problems(geometry, leaves) == []
     assert {slug: shape.view for slug, shape in geometry.regions.items()} == leaves
@@ -55,8 +56,9 @@ def test_deep_regions_are_exactly_the_markers(store: OxigraphStore) -> None:
     """A region marked deep in data/regions.yaml is drawn as a marker, and only those are."""
     rows = store.select("SELECT ?r WHERE { ?r tp:deepRegion true }")
     deep = sorted(r[0].value.rsplit("/", 1)[-1] for r in rows)
-    assert deep == ["inner-ear", "lower-teeth", "maxillary-sinus", "oral-cavity", "rectum", "retro-orbital-region",
-                    "temporomandibular-joint-region", "throat", "upper-teeth", "vagina"]
+    assert deep == ["deep-coccyx", "inner-ear", "lower-teeth", "maxillary-sinus", "oral-cavity", "pelvic-floor",
+                    "rectum", "retro-orbital-region", "retrosternal-region", "temporomandibular-joint-region",
+                    "throat", "upper-teeth", "vagina"]
     assert sorted(slug for slug, shape in load_geometry().regions.items() if shape.deep) == deep
 
 
@@ -87,18 +89,28 @@ def test_geometry_problems_name_missing_misplaced_and_unknown_shapes() -> None:
 @pytest.mark.parametrize("view", ["anterior", "posterior", "lateral"])
 def test_shapes_do_not_overlap_within_a_view(view: str, deep: bool) -> None:
     """Sampled on a 1-unit grid (off the round coordinates the shapes use): no point lies in two surface tiles,
-    nor in two deep markers (a marker lies over the surface by design)."""
+    nor in two deep markers (a marker lies over the surface by design). The tiles of the insets are placed in
+    the view's frame, so they are checked here too, and an inset's stand-in on the figure is a surface tile like
+    any other (it takes the place of the tiles the inset enlarges)."""
     geometry = load_geometry()
     shapes = []
     for region in (r for r in geometry.in_view(view) if r.deep == deep):
         shapes.append((f"{region.slug}", region.shape))
         if region.placement == "paired" and view != "lateral":
             shapes.append((f"{region.slug} (mirrored)", region.shape.mirrored()))
+    if not deep:
+        for inset in (i for i in geometry.insets.values() if i.view == view):
+            shapes.append((f"stand-in of {inset.id}", inset.stand_in))
+            if view != "lateral":
+                shapes.append((f"stand-in of {inset.id} (mirrored)", inset.stand_in.mirrored()))
     boxes = [(name, shape, shape.bounds()) for name, shape in shapes]
+    left = min(-120, int(min(b[0] for _, _, b in boxes)) - 1)
+    right = max(120, int(max(b[2] for _, _, b in boxes)) + 1)
+    bottom = max(540, int(max(b[3] for _, _, b in boxes)) + 1)
     overlaps = set()
-    for i in range(-120, 120):
+    for i in range(left, right):
         x = i + 0.37
-        for j in range(540):
+        for j in range(bottom):
             y = j + 0.61
             inside = [name for name, shape, (x0, y0, x1, y1) in boxes
                       if x0 <= x <= x1 and y0 <= y <= y1 and shape.contains(x, y)]
@@ -116,8 +128,111 @@ def test_midline_shapes_are_drawn_once_and_paired_shapes_on_each_side() -> None:
             "region-lateral-knee-left"} <= set(ids)
     geometry = load_geometry()
     midline = sum(1 for r in geometry.regions.values() if r.placement == "midline")
-    assert len(geometry.regions) == 105
+    assert len(geometry.regions) == 131
     assert len(ids) == 2 * len(geometry.regions) - midline
+
+
+# ---------------------------------------------------------------------------------------------- insets
+
+
+def test_the_insets_hold_the_fine_leaves_of_the_hand_and_foot() -> None:
+    geometry = load_geometry()
+    assert {i.id: i.view for i in geometry.insets.values()} == {
+        "palmar-hand": "anterior", "dorsal-foot": "anterior",
+        "dorsal-hand": "posterior", "plantar-foot": "posterior",
+    }
+    assert geometry.inset_regions("palmar-hand") == [
+        "palm", "palmar-index-finger", "palmar-little-finger", "palmar-middle-finger", "palmar-ring-finger",
+        "palmar-wrist", "ulnar-side-of-wrist"]
+    assert geometry.inset_regions("dorsal-hand") == [
+        "back-of-hand", "dorsal-index-finger", "dorsal-little-finger", "dorsal-middle-finger",
+        "dorsal-ring-finger", "dorsal-wrist"]
+    assert geometry.inset_regions("dorsal-foot") == ["dorsal-big-toe", "dorsal-little-toe", "dorsal-toes",
+                                                     "dorsum-of-foot"]
+    assert geometry.inset_regions("plantar-foot") == ["arch-of-foot", "ball-of-foot", "plantar-big-toe",
+                                                      "plantar-little-toe", "plantar-toes", "sole"]
+
+
+def _on_the_figure(geometry, view: str) -> list:
+    """Every shape drawn on the figure itself in a view (tiles, markers, stand-ins, outline), both sides."""
+    shapes = []
+    for region in geometry.in_view(view):
+        if not region.inset:
+            shapes.append(region.shape)
+            if region.placement == "paired" and view != "lateral":
+                shapes.append(region.shape.mirrored())
+    for part in (o for o in geometry.outline if o.view == view):
+        shapes.append(part.shape)
+        if part.placement == "paired" and view != "lateral":
+            shapes.append(part.shape.mirrored())
+    for inset in (i for i in geometry.insets.values() if i.view == view):
+        shapes += [inset.stand_in, inset.stand_in.mirrored()]
+    return shapes
+
+
+@pytest.mark.parametrize("view", ["anterior", "posterior", "lateral"])
+def test_inset_frames_stand_clear_of_the_figure_and_of_each_other(view: str) -> None:
+    """An inset's frame (its tiles and outline with a margin, on each side) holds nothing drawn on the figure
+    and meets no other inset's frame, so an enlarged finger is never read as a place on the body."""
+    geometry = load_geometry()
+    frames = []
+    for inset in (i for i in geometry.insets.values() if i.view == view):
+        x0, y0, x1, y1 = geometry.frame(inset)
+        frames += [(f"{inset.id} (right)", (x0, y0, x1, y1)), (f"{inset.id} (left)", (-x1, y0, -x0, y1))]
+        for slug in geometry.inset_regions(inset.id):
+            bx0, by0, bx1, by1 = geometry.regions[slug].shape.bounds()
+            assert x0 <= bx0 and bx1 <= x1 and y0 <= by0 and by1 <= y1, slug
+    for i, (name, a) in enumerate(frames):
+        for other, b in frames[i + 1:]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], (name, other)
+    figure = [(shape, shape.bounds()) for shape in _on_the_figure(geometry, view)]
+    for name, (x0, y0, x1, y1) in frames:
+        hits = set()
+        for i in range(int(x0), int(x1) + 1):
+            for j in range(int(y0), int(y1) + 1):
+                x, y = i + 0.37, j + 0.61
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    hits.update(k for k, (shape, (a, b, c, d)) in enumerate(figure)
+                                if a <= x <= c and b <= y <= d and shape.contains(x, y))
+        assert not hits, name
+
+
+def test_a_shaded_finger_shades_its_tile_in_the_inset_and_the_stand_in_on_the_figure() -> None:
+    zones = [MapZone("palmar-index-finger", "anterior", "essential", "ipsilateral"),
+             MapZone("palm", "anterior", "spillover", "contralateral"),
+             MapZone("plantar-big-toe", "posterior", "spillover", None)]
+    svg = render_map(zones, {}, "t")
+    assert shaded_shapes(svg) == {
+        "region-palmar-index-finger-right": "essential",
+        "region-palm-left": "spillover",
+        "region-plantar-big-toe-right": "spillover",
+        "region-plantar-big-toe-left": "spillover",
+    }
+    root = ET.fromstring(svg)
+    stand_ins = {e.get("id"): e.get("class") for e in root.iter() if e.get("data-inset")}
+    assert stand_ins == {
+        "inset-palmar-hand-right": "inset-stand-in stand-in-essential",
+        "inset-palmar-hand-left": "inset-stand-in stand-in-spillover",
+        "inset-dorsal-foot-right": "inset-stand-in",
+        "inset-dorsal-foot-left": "inset-stand-in",
+        "inset-dorsal-hand-right": "inset-stand-in",
+        "inset-dorsal-hand-left": "inset-stand-in",
+        "inset-plantar-foot-right": "inset-stand-in stand-in-spillover",
+        "inset-plantar-foot-left": "inset-stand-in stand-in-spillover",
+    }
+    titles = [e.text for e in root.iter(f"{SVG}text") if "inset-title" in (e.get("class") or "")]
+    assert sorted(titles) == ["back of hand", "back of hand", "palm", "palm", "sole", "sole", "top of foot",
+                              "top of foot"]
+    words = {e.get("id"): e.find(f"{SVG}title").text for e in root.iter() if e.get("data-inset")}
+    assert words["inset-palmar-hand-left"] == "palm (patient's left): drawn enlarged beside the figure"
+
+
+def test_a_region_in_an_unknown_inset_is_refused(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.yaml"
+    shapes.write_text("regions:\n  palm: {view: anterior, placement: paired, inset: hand, "
+                      "polygon: [[0, 0], [1, 0], [1, 1]]}\n", encoding="utf-8")
+    with pytest.raises(GeometryError, match="no inset called 'hand'"):
+        load_geometry(shapes)
 
 
 # ---------------------------------------------------------------------------------------------- psoas major

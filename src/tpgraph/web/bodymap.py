@@ -17,6 +17,15 @@ zone or a zone with no side stated on both sides. A midline region (sacral regio
 single shape and is shaded whatever the side. Left and right are always the patient's own, and each panel says
 in words which side is which.
 
+Fingers, toes and the hand and foot are too small on the whole figure for their finer regions (each finger,
+the big toe, the ball and the arch of the foot), so the shapes file can draw a leaf in an *inset*: an enlarged
+drawing of the hand or foot beside the figure, in the same view, whose tiles are those leaves. The inset's
+tiles are given in the inset's own frame and placed (moved and scaled) into the view's frame when the file is
+read, so everything else here (mirroring, shading, the tests' overlap check) treats them like any other shape.
+On the figure itself the area the inset enlarges is one plain shape, its *stand-in*, shaded (with its own
+classes) with the strongest pain of the inset's regions on that side, so the whole figure still shows at a
+glance where the pain goes (docs/decisions/20261205-finer-regions-and-insets.md).
+
 Trigger points themselves are not marked: the graph records where a trigger point lies only as free text
 (``tp:siteDescription``), with no coordinates to place a dot, so the pages print that text instead.
 
@@ -27,6 +36,7 @@ SVG holds no script and no external reference, and every text in it is XML-escap
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +57,7 @@ REGION_BASE = record_iri("region", "")
 SHAPES_FILE = "bodymap_shapes.yaml"
 
 Point = tuple[float, float]
+INSET_MARGIN = 3.0  # between an inset's drawing and its frame
 
 
 class MapZone(NamedTuple):
@@ -111,6 +122,37 @@ class RegionShape:
     placement: str
     shape: Shape
     deep: bool = False
+    inset: str = ""  # the inset the shape is drawn in ("": the figure itself); the shape is already placed
+
+
+@dataclass(frozen=True)
+class Inset:
+    """An enlarged drawing of a small part (a hand, a foot) beside the figure, for the patient's right side.
+
+    ``origin`` and ``scale`` place the inset's own frame into the view's frame (x -> ox + scale * x, likewise
+    y). ``stand_in`` is the area of the figure the inset enlarges, in the view's frame: it is drawn on the
+    figure instead of the inset's tiles. ``outline`` holds silhouette parts drawn in the inset under its tiles
+    (the thumb beside the palm, say), in the inset's frame like the tiles. An inset is drawn once per side,
+    like a paired region: the patient's left-side copy is the mirror image (in the lateral view, the mirrored
+    side panel draws it mirrored).
+    """
+
+    id: str
+    view: str
+    title: str
+    origin: Point
+    scale: float
+    stand_in: Shape
+    outline: tuple[Shape, ...] = ()
+
+    def place(self, shape: Shape) -> Shape:
+        """A shape given in the inset's frame, in the view's frame (the patient's right-side copy)."""
+        ox, oy = self.origin
+        s = self.scale
+        if shape.ellipse is not None:
+            cx, cy, rx, ry = shape.ellipse
+            return Shape(ellipse=(ox + s * cx, oy + s * cy, s * rx, s * ry))
+        return Shape(points=tuple((ox + s * x, oy + s * y) for x, y in shape.points))
 
 
 @dataclass(frozen=True)
@@ -131,10 +173,25 @@ class Geometry:
     regions: Mapping[str, RegionShape]
     outline: tuple[RegionShape, ...]
     notes: tuple[Note, ...] = ()
+    insets: Mapping[str, Inset] = dataclasses.field(default_factory=dict)
 
     def in_view(self, view: str) -> list[RegionShape]:
         """The view's regions, surface tiles first and deep markers last, so that markers are drawn on top."""
         return sorted((r for r in self.regions.values() if r.view == view), key=lambda r: (r.deep, r.slug))
+
+    def inset_regions(self, inset: str) -> list[str]:
+        """The slugs of the regions drawn in an inset, sorted."""
+        return sorted(r.slug for r in self.regions.values() if r.inset == inset)
+
+    def frame(self, inset: Inset) -> tuple[float, float, float, float]:
+        """The inset's box in the view's frame (right-side copy): its tiles and outline with a margin round
+        them."""
+        boxes = [self.regions[slug].shape.bounds() for slug in self.inset_regions(inset.id)]
+        boxes += [inset.place(part).bounds() for part in inset.outline]
+        if not boxes:
+            return inset.stand_in.bounds()
+        return (min(b[0] for b in boxes) - INSET_MARGIN, min(b[1] for b in boxes) - INSET_MARGIN,
+                max(b[2] for b in boxes) + INSET_MARGIN, max(b[3] for b in boxes) + INSET_MARGIN)
 
 
 class GeometryError(ValueError):
@@ -159,7 +216,8 @@ def _shape(entry: Mapping, where: str) -> Shape:
     raise GeometryError(f"{where}: needs a polygon or an ellipse")
 
 
-def _region_shape(slug: str, entry: Mapping, where: str) -> RegionShape:
+def _region_shape(slug: str, entry: Mapping, where: str,
+                  insets: Mapping[str, Inset] | None = None) -> RegionShape:
     if not isinstance(entry, Mapping):
         raise GeometryError(f"{where}: expected a mapping")
     view = entry.get("view")
@@ -171,7 +229,38 @@ def _region_shape(slug: str, entry: Mapping, where: str) -> RegionShape:
     deep = entry.get("deep", False)
     if not isinstance(deep, bool):
         raise GeometryError(f"{where}: deep must be true or false")
-    return RegionShape(slug, view, placement, _shape(entry, where), deep)
+    shape = _shape(entry, where)
+    inset_id = entry.get("inset")
+    if inset_id is None:
+        return RegionShape(slug, view, placement, shape, deep)
+    inset = (insets or {}).get(inset_id)
+    if inset is None:
+        raise GeometryError(f"{where}: no inset called {inset_id!r}")
+    if inset.view != view or placement != "paired" or deep:
+        raise GeometryError(f"{where}: a region in an inset is a paired surface tile in the inset's view")
+    return RegionShape(slug, view, placement, inset.place(shape), deep, inset_id)
+
+
+def _inset(entry: Mapping, where: str) -> Inset:
+    """One entry of the shapes file's ``insets`` list (see Inset)."""
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
+        raise GeometryError(f"{where}: an inset needs an id")
+    view = entry.get("view")
+    if view not in VIEWS:
+        raise GeometryError(f"{where}: view must be one of {', '.join(VIEWS)}")
+    try:
+        ox, oy = (float(v) for v in entry["origin"])
+        scale = float(entry.get("scale", 1))
+    except (KeyError, TypeError, ValueError) as err:
+        raise GeometryError(f"{where}: origin must be [x, y] and scale a number") from err
+    if scale <= 0:
+        raise GeometryError(f"{where}: scale must be positive")
+    if not isinstance(entry.get("stand_in"), Mapping):
+        raise GeometryError(f"{where}: needs a stand_in shape (the area of the figure the inset enlarges)")
+    parts = entry.get("outline") or []
+    outline = tuple(_shape(part, f"{where}.outline[{i}]") for i, part in enumerate(parts))
+    return Inset(entry["id"], view, str(entry.get("title", entry["id"])), (ox, oy), scale,
+                 _shape(entry["stand_in"], f"{where}.stand_in"), outline)
 
 
 def load_geometry(path: Path | None = None) -> Geometry:
@@ -185,7 +274,13 @@ def load_geometry(path: Path | None = None) -> Geometry:
     data = YAML(typ="safe").load(text)
     if not isinstance(data, Mapping) or not isinstance(data.get("regions"), Mapping):
         raise GeometryError("the shapes file needs a 'regions' mapping")
-    regions = {str(slug): _region_shape(str(slug), entry, f"regions.{slug}")
+    insets: dict[str, Inset] = {}
+    for i, entry in enumerate(data.get("insets") or []):
+        inset = _inset(entry, f"insets[{i}]")
+        if inset.id in insets:
+            raise GeometryError(f"insets[{i}]: a second inset called {inset.id!r}")
+        insets[inset.id] = inset
+    regions = {str(slug): _region_shape(str(slug), entry, f"regions.{slug}", insets)
                for slug, entry in data["regions"].items()}
     outline = tuple(_region_shape("", entry, f"outline[{i}]") for i, entry in enumerate(data.get("outline") or []))
     notes = []
@@ -196,7 +291,7 @@ def load_geometry(path: Path | None = None) -> Geometry:
             raise GeometryError(f"notes[{i}]: needs view, x, y and text") from err
         if notes[-1].view not in VIEWS:
             raise GeometryError(f"notes[{i}]: view must be one of {', '.join(VIEWS)}")
-    return Geometry(regions, outline, tuple(notes))
+    return Geometry(regions, outline, tuple(notes), insets)
 
 
 @functools.cache
@@ -343,6 +438,20 @@ def shading(zones: Sequence[MapZone], geometry: Geometry) -> dict[tuple[str, str
     return shaded
 
 
+def stand_in_shading(shaded: Mapping[tuple[str, str], str], geometry: Geometry) -> dict[tuple[str, str], str]:
+    """(inset id, side) -> the strongest intensity shaded in the inset on that side ("right" or "left").
+
+    The figure draws the stand-in of an inset where the inset's tiles would be, so a shaded finger also shows
+    on the whole figure; essential wins over spillover, as it does between zones.
+    """
+    result: dict[tuple[str, str], str] = {}
+    for (slug, side), level in shaded.items():
+        inset = geometry.regions[slug].inset
+        if inset and result.get((inset, side)) != "essential":
+            result[(inset, side)] = level
+    return result
+
+
 SIDE_WORDS = {"right": "patient's right", "left": "patient's left", "both": "both sides"}
 
 
@@ -385,6 +494,11 @@ STYLE = """
 .bodymap .side-label { font-size: 9px; fill: #444444; }
 .bodymap .legend { font-size: 11px; }
 .bodymap .note { font-size: 10px; fill: #444444; }
+.bodymap .inset-frame { fill: none; stroke: #c4c4c4; stroke-width: 0.6; stroke-dasharray: 2 1; }
+.bodymap .inset-stand-in { fill: #ffffff; stroke: #a8a8a8; stroke-width: 0.6; stroke-dasharray: 1.5 0.8; }
+.bodymap .inset-stand-in.stand-in-essential { fill: #c62828; stroke: #7f1616; }
+.bodymap .inset-stand-in.stand-in-spillover { fill: #f4a3a3; stroke: #b35b5b; }
+.bodymap .inset-title { font-size: 8px; fill: #444444; }
 """
 """Scoped to the map's own class, so an SVG inlined in a page styles nothing else there. The legend's swatches
 have their own classes, so ``.essential``/``.spillover`` select shaded regions only."""
@@ -444,14 +558,57 @@ def _placed(region: RegionShape, panel: Panel) -> list[tuple[str, Shape]]:
     return [("right", region.shape), ("left", region.shape.mirrored())]
 
 
+def _inset_copies(inset: Inset, panel: Panel) -> list[tuple[str, bool]]:
+    """(side, mirrored) for each copy of an inset a panel draws: one per side in the front and back views, the
+    panel's own side in a side view."""
+    if inset.view == "lateral":
+        return [(panel.side or "right", panel.mirror)]
+    return [("right", False), ("left", True)]
+
+
+def _frame_box(geometry: Geometry, inset: Inset, mirrored: bool) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = geometry.frame(inset)
+    return (-x1, y0, -x0, y1) if mirrored else (x0, y0, x1, y1)
+
+
 def _extent(geometry: Geometry, panel: Panel) -> tuple[float, float]:
-    """The panel's leftmost and rightmost x, in the panel's frame (after mirroring)."""
+    """The panel's leftmost and rightmost x, in the panel's frame (after mirroring), insets included."""
     xs = []
     for region in [*geometry.in_view(panel.view), *(o for o in geometry.outline if o.view == panel.view)]:
         for _, shape in _placed(region, panel):
             x0, _, x1, _ = shape.bounds()
             xs += [x0, x1]
+    for inset in (i for i in geometry.insets.values() if i.view == panel.view):
+        for _, mirrored in _inset_copies(inset, panel):
+            x0, _, x1, _ = _frame_box(geometry, inset, mirrored)
+            xs += [x0, x1]
     return min(xs, default=-50.0) - 6.0, max(xs, default=50.0) + 6.0
+
+
+def _inset_elements(geometry: Geometry, inset: Inset, panel: Panel, levels: Mapping[tuple[str, str], str],
+                    id_prefix: str) -> list[str]:
+    """An inset's frame, title and outline, and its stand-in on the figure, for each copy the panel draws. The
+    inset's tiles are ordinary region shapes, drawn with the others. The title names the part only ("palm"):
+    the copy stands beside its own side of the figure, under that side's caption, and the stand-in's <title>
+    names the side in words."""
+    elements = []
+    for side, mirrored in _inset_copies(inset, panel):
+        x0, y0, x1, y1 = _frame_box(geometry, inset, mirrored)
+        elements.append(f'<rect class="inset-frame" x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" '
+                        f'height="{_num(y1 - y0)}"/>')
+        elements.append(f'<text class="inset-title" x="{_num((x0 + x1) / 2)}" y="{_num(y0 - 2)}" '
+                        f'text-anchor="middle">{escape(inset.title)}</text>')
+        for part in inset.outline:
+            shape = inset.place(part)
+            elements.append(_shape_element(shape.mirrored() if mirrored else shape, 'class="outline"'))
+        level = levels.get((inset.id, side))
+        classes = "inset-stand-in" + (f" stand-in-{level}" if level else "")
+        attrs = (f'id={quoteattr(f"{id_prefix}inset-{inset.id}-{side}")} class="{classes}" '
+                 f"data-inset={quoteattr(inset.id)} data-side={quoteattr(side)}")
+        words = f"{inset.title} ({SIDE_WORDS[side]}): drawn enlarged beside the figure"
+        stand_in = inset.stand_in.mirrored() if mirrored else inset.stand_in
+        elements.append(_shape_element(stand_in, attrs, f"<title>{escape(words)}</title>"))
+    return elements
 
 
 def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, *,
@@ -466,9 +623,14 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
     only), says in its <desc> what is shaded, and carries its own style. ``id_prefix`` is put before every
     id, for a page that inlines more than one map; ``geometry`` defaults to the package's shapes file. With
     ``link``, each region is also a link to ``link(slug)`` (the "where does it hurt?" page picks regions so).
+    The insets (hand, foot) are drawn beside the figure in their panels; each has a stand-in on the figure
+    with ``id="inset-<inset>-<side>"``, ``data-inset`` and ``data-side``, classed ``stand-in-essential`` or
+    ``stand-in-spillover`` when one of its regions is shaded on that side (not ``essential``/``spillover``,
+    which mark regions only).
     """
     geometry = geometry or packaged_geometry()
     shaded = shading(zones, geometry)
+    stand_ins = stand_in_shading(shaded, geometry)
     description = f"{describe(shaded, labels)} {CONVENTION}"
 
     body: list[str] = []
@@ -484,6 +646,9 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
         for part in (o for o in geometry.outline if o.view == panel.view):
             for _, shape in _placed(part, panel):
                 body.append(_shape_element(shape, 'class="outline"'))
+        in_panel = sorted((i for i in geometry.insets.values() if i.view == panel.view), key=lambda i: i.id)
+        for inset in in_panel:
+            body.extend(_inset_elements(geometry, inset, panel, stand_ins, id_prefix))
         for region in geometry.in_view(panel.view):
             label = labels.get(region.slug, region.slug)
             for side, shape in _placed(region, panel):
