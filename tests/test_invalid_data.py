@@ -28,15 +28,15 @@ EXPECTED: dict[str, list[str]] = {
         "{file}:8: 'lesser-trochanter' is an attachment site, but 'muscle' takes a muscle or muscle group"
     ],
     "own-antagonist.yaml": [
-        "{file}:3: 'sartorius' (muscle/sartorius): A muscle cannot be its own antagonist: name the muscle that opposes it."
+        "{file}:3: 'tensor vastus intermedius' (muscle/tensor-vastus-intermedius): A muscle cannot be its own antagonist: name the muscle that opposes it."
     ],
     "zone-without-region.yaml": ["{file}:12: this referral zone needs 'regions' (leaf body regions the zone covers)"],
     "zone-on-non-leaf-region.yaml": [
-        "{file}:15: muscle/sartorius#zone-thigh: A zone covers leaf regions only; this region has smaller regions "
+        "{file}:15: muscle/tensor-vastus-intermedius#zone-thigh: A zone covers leaf regions only; this region has smaller regions "
         "inside it: list the ones the pain covers. (found 'thigh' (region/thigh))"
     ],
     "misspelt-key.yaml": [
-        "{file}:7: unknown key 'orgins' in a facts block of muscle 'sartorius' — did you mean 'origins'?"
+        "{file}:7: unknown key 'orgins' in a facts block of muscle 'tensor-vastus-intermedius' — did you mean 'origins'?"
     ],
     "label-for-slug.yaml": [
         "{file}:7: 'lesser trochanter of the femur' is the label of landmark 'lesser-trochanter'; "
@@ -52,11 +52,11 @@ EXPECTED: dict[str, list[str]] = {
         "synonym of muscle 'psoas-major-2' ({file}:3); names must be unique within a type"
     ],
     "zone-view-mismatch.yaml": [
-        "{file}:12: muscle/sartorius#zone-groin: The zone is charted in one view but covers a region drawn in "
+        "{file}:12: muscle/tensor-vastus-intermedius#zone-groin: The zone is charted in one view but covers a region drawn in "
         "another view: split the zone by view. (found 'groin' (region/groin))"
     ],
     "extent-min-above-max.yaml": [
-        "{file}:16: muscle/sartorius#zone-thigh: extent_min_cm is one positive number of centimetres, "
+        "{file}:16: muscle/tensor-vastus-intermedius#zone-thigh: extent_min_cm is one positive number of centimetres, "
         "not larger than extent_max_cm. (found 8)"
     ],
     "unknown-intensity.yaml": ["{file}:14: 'intensity' cannot be 'strong' (one of: essential, spillover)"],
@@ -76,7 +76,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "duplicate-id.yaml": ["data/muscles/psoas-major.yaml:6: muscle id 'psoas-major' is already used at {file}:3"],
     "claim-outside-facts.yaml": [
-        "{file}:5: unknown key 'origins' in muscle 'sartorius' — 'origins' is a sourced claim: put it in a facts "
+        "{file}:5: unknown key 'origins' in muscle 'tensor-vastus-intermedius' — 'origins' is a sourced claim: put it in a facts "
         "block under its source"
     ],
     "two-blocks-one-source.yaml": [

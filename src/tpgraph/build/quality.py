@@ -36,13 +36,19 @@ def _show(term: ox.Term | None) -> str:
     return text
 
 
-def quality_problems(loaded: LoadedData, folder: Path | None) -> list[Problem]:
-    """Every row of every check in ``folder``, as a located Problem."""
+def oxigraph_store(loaded: LoadedData) -> ox.Store:
+    """The loaded dataset (ontology included) in an in-memory pyoxigraph store, for whole-graph queries."""
+    store = ox.Store()
+    store.bulk_load(loaded.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def quality_problems(loaded: LoadedData, folder: Path | None, store: ox.Store | None = None) -> list[Problem]:
+    """Every row of every check in ``folder``, as a located Problem (``store``: the data, if already loaded)."""
     checks = load_catalogue(folder)
     if not checks:
         return []
-    store = ox.Store()
-    store.bulk_load(loaded.dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    store = store if store is not None else oxigraph_store(loaded)
     problems = []
     for check in checks:
         for row in violations(store, check):

@@ -1,6 +1,7 @@
 """SHACL validation of the merged graph, with every result mapped back to the file and line that caused it.
 
-pyshacl runs with ``inference="none"``: with RDFS inference a property's range retypes a wrong object (a
+The SPARQL-based constraints of the shapes run in pyoxigraph (``shacl_sparql``), the rest in pyshacl, which
+runs with ``inference="none"``: with RDFS inference a property's range retypes a wrong object (a
 landmark named as an antagonist becomes a "muscle") and the violation disappears. The ontology goes in as
 ``ont_graph`` so that class targets and ``sh:class`` still reach subclasses.
 """
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from tpgraph.build.loader import DataError, LoadedData, Location, Problem
 from tpgraph.model.namespaces import ID_BASE, ONTOLOGY_GRAPH
-from tpgraph.build.quality import quality_problems
+from tpgraph.build.quality import oxigraph_store, quality_problems
+from tpgraph.build.shacl_sparql import split_sparql_constraints, violations
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -42,21 +45,30 @@ def describe(term: Node, data: Graph) -> str:
     return f"'{label}' ({short(term)})" if label is not None else short(term)
 
 
-def shacl_problems(loaded: LoadedData, shapes: Graph) -> list[Problem]:
-    """Run SHACL and turn each result into a located Problem."""
+def shacl_problems(loaded: LoadedData, shapes: Graph, store: ox.Store | None = None) -> list[Problem]:
+    """Run SHACL and turn each result into a located Problem (``store``: the data in pyoxigraph, if loaded)."""
     data = merged_graph(loaded)
     ontology = loaded.dataset.graph(ONTOLOGY_GRAPH)
+    node_shapes, sparql_constraints = split_sparql_constraints(shapes)
+    store = store if store is not None else oxigraph_store(loaded)
+    problems = []
+    for constraint in sparql_constraints:
+        for focus, value in violations(store, constraint):
+            location = loaded.locate(focus) or loaded.locate(_record_of(focus)) or Location("data", 0)
+            text = f"{describe(focus, data)}: {constraint.message}"
+            if value is not None and value != focus:
+                text += f" (found {describe(value, data)})"
+            problems.append(Problem(location, text))
     conforms, report, _ = shacl_validate(
         data,
-        shacl_graph=shapes,
+        shacl_graph=node_shapes,
         ont_graph=ontology,
         inference="none",
         advanced=True,
         allow_warnings=False,
     )
     if conforms:
-        return []
-    problems = []
+        return sorted(set(problems))
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
@@ -84,8 +96,9 @@ def load_shapes(path: Path) -> Graph:
 
 def validate_loaded(loaded: LoadedData, shapes_path: Path, quality_checks: Path | None = None) -> None:
     """Raise DataError listing every SHACL violation and quality-check row, each with file:line."""
-    problems = shacl_problems(loaded, load_shapes(shapes_path))
+    store = oxigraph_store(loaded)
+    problems = shacl_problems(loaded, load_shapes(shapes_path), store)
     if not problems:
-        problems = quality_problems(loaded, quality_checks)
+        problems = quality_problems(loaded, quality_checks, store)
     if problems:
         raise DataError(problems)
