@@ -28,7 +28,7 @@ SVG holds no script and no external reference, and every text in it is XML-escap
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -378,6 +378,7 @@ STYLE = """
 .bodymap .region, .bodymap .swatch { fill: #ffffff; stroke: #a8a8a8; stroke-width: 0.6; }
 .bodymap .region.essential, .bodymap .swatch-essential { fill: #c62828; stroke: #7f1616; }
 .bodymap .region.spillover, .bodymap .swatch-spillover { fill: #f4a3a3; stroke: #b35b5b; }
+.bodymap .region.drawn { fill: #1f5fa8; stroke: #0d3463; }
 .bodymap .region.deep { stroke-dasharray: 1.2 0.8; stroke: #555555; }
 .bodymap .outline { fill: #f1f1f1; stroke: #c4c4c4; stroke-width: 0.6; }
 .bodymap text { font-family: sans-serif; fill: #222222; }
@@ -456,7 +457,7 @@ def _extent(geometry: Geometry, panel: Panel) -> tuple[float, float]:
 
 def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, *,
                geometry: Geometry | None = None, id_prefix: str = "",
-               link: Callable[[str], str] | None = None) -> str:
+               link: Callable[[str], str] | None = None, picked: Collection[str] = ()) -> str:
     """The body map as a standalone SVG document (a string), shading ``zones``.
 
     ``labels`` maps region slugs to the words shown (``region_labels(store)``); ``title`` names the map (e.g.
@@ -465,7 +466,8 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
     label; a shaded shape has the class ``essential`` or ``spillover``. The document is scalable (viewBox
     only), says in its <desc> what is shaded, and carries its own style. ``id_prefix`` is put before every
     id, for a page that inlines more than one map; ``geometry`` defaults to the package's shapes file. With
-    ``link``, each region is also a link to ``link(slug)`` (the "where does it hurt?" page picks regions so).
+    ``link``, each region is also a link to ``link(slug)`` (the "where does it hurt?" page picks regions so);
+    a region in ``picked`` (the regions of the drawing) has the class ``drawn``.
     """
     geometry = geometry or packaged_geometry()
     shaded = shading(zones, geometry)
@@ -488,7 +490,8 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
             label = labels.get(region.slug, region.slug)
             for side, shape in _placed(region, panel):
                 level = shaded.get((region.slug, side))
-                classes = "region" + (" deep" if region.deep else "") + (f" {level}" if level else "")
+                classes = "region" + (" deep" if region.deep else "") + (f" {level}" if level else "") \
+                    + (" drawn" if region.slug in picked else "")
                 suffix = "" if side == "midline" else f"-{side}"
                 side_text = "" if side == "midline" else f" ({SIDE_WORDS[side]})"
                 attrs = (f'id={quoteattr(f"{id_prefix}region-{region.slug}{suffix}")} class="{classes}" '
