@@ -19,6 +19,10 @@ from collections.abc import Callable, Iterable
 RECORD_CUTOFF = 0.75
 """Least similarity (difflib ratio) for a record name to be offered: one or two letters wrong in a word."""
 
+MARGIN = 0.1
+"""A record is offered only when it is nearly as close as the closest one: after "adductor longis", adductor
+longus (0.93), not also adductor hallucis (0.78)."""
+
 DISTINGUISHING_WORDS: tuple[frozenset[str], ...] = tuple(frozenset(words) for words in (
     {"major", "minor"},
     {"maximus", "medius", "minimus"},
@@ -84,7 +88,8 @@ def record_suggestions(text: str, names: Iterable[tuple[str, str]], *, cutoff: f
     of its record; the answer is record labels, each once, best first.
 
     A record is offered when one of its names holds every word of ``text`` (so a name two records share offers
-    both), or is at least ``cutoff`` similar to it; never when a distinguishing word sets the two apart.
+    both), or is at least ``cutoff`` similar to it and within ``MARGIN`` of the closest; never when a
+    distinguishing word sets the two apart.
     """
     wanted = text.strip().casefold()
     asked = words(wanted)
@@ -100,5 +105,7 @@ def record_suggestions(text: str, names: Iterable[tuple[str, str]], *, cutoff: f
         rank = (1 if contains else 0, ratio)
         if record not in best or rank > best[record]:
             best[record] = rank
-    ordered = sorted(best, key=lambda record: (-best[record][0], -best[record][1], record))
+    top = max((ratio for contains, ratio in best.values() if not contains), default=0.0)
+    kept = [r for r in best if best[r][0] or best[r][1] >= top - MARGIN]
+    ordered = sorted(kept, key=lambda record: (-best[record][0], -best[record][1], record))
     return ordered[:limit]
