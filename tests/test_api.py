@@ -154,7 +154,7 @@ def test_openapi_document_is_valid_and_generated_from_the_headers(client: FlaskC
     document = json.loads(client.get("/openapi.json").data)
     validate(document)
     assert document["openapi"] == "3.1.0"
-    assert sorted(document["paths"]) == sorted(["/api"] + [f"/api/{name}" for name in CATALOGUE])
+    assert sorted(document["paths"]) == sorted(["/api", "/api/pain"] + [f"/api/{name}" for name in CATALOGUE])
     operation = document["paths"]["/api/muscles-by-root-and-region"]["get"]
     assert operation["summary"] == CATALOGUE["muscles-by-root-and-region"].summary
     assert [(p["name"], p["schema"].get("default"), p.get("example")) for p in operation["parameters"]] == [
