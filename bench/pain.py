@@ -1,7 +1,7 @@
 """On-demand figure for README's benchmark section: ``GET /api/pain`` with a three-region drawing.
 
 Starts ``tpgraph serve`` on a free loopback port (127.0.0.1) over a built ``dist/`` with the result cache off
-(``--no-cache``), so every request reads the drawing, runs the pain-drawing-zones query and the region-label query
+(``--no-cache``; ``--cache`` leaves it on), so every request reads the drawing, runs the pain-drawing-zones query and the region-label query
 in a worker and ranks in Python. One client sends the same GET over a keep-alive connection; after ``--warmup``
 requests, ``--requests`` timed ones give the median and the 99th-percentile latency and requests per second. Not
 collected by pytest; traffic goes to loopback only.
@@ -65,17 +65,19 @@ def main() -> None:
     parser.add_argument("--dist", type=Path, default=REPO / "dist", help="a built dataset (tpgraph build)")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--cache", action="store_true", help="leave the result cache on (repeated drawings)")
     parser.add_argument("--region", action="append", help="a drawn region (default: groin, upper anterior thigh, "
                                                           "lower back)")
     args = parser.parse_args()
     regions = args.region or list(DRAWING)
     target = "/api/pain?" + urlencode([("region", r) for r in regions])
     with tempfile.TemporaryDirectory() as folder, \
-            live_server(args.dist, Path(folder) / "serve.log", "--no-cache", root=REPO) as server:
+            live_server(args.dist, Path(folder) / "serve.log", *([] if args.cache else ["--no-cache"]),
+                        root=REPO) as server:
         figures = measure(server.url, target, args.requests, args.warmup)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    print(f"GET {target}  ({figures['rows']} rows, cache off, 1 client, keep-alive)")
+    print(f"GET {target}  ({figures['rows']} rows, cache {'on' if args.cache else 'off'}, 1 client, keep-alive)")
     print(f"{args.requests} requests after {args.warmup} warm-up: median {figures['median_ms']:.2f} ms, "
           f"p99 {figures['p99_ms']:.2f} ms, {figures['req_per_s']:.0f} req/s")
     print(f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
