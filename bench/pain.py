@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from live_server import live_server  # noqa: E402
+from live_server import live_server
 
 DRAWING = ("groin", "upper anterior thigh", "lower back")
 

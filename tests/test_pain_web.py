@@ -72,8 +72,8 @@ def test_api_csv(client: FlaskClient) -> None:
     ("region=", 400, "pain: draw at least one body region (give region=… once per region)"),
     ("&".join(["region=knee"] * 13), 400, "pain: a drawing holds at most 12 regions; 13 were given"),
     ("region=grion&region=knee", 400, "pain: no body region called 'grion' in the graph; did you mean 'groin'?"),
-    ("region=%3Cscript%3E", 400, "pain: '<script>' holds characters no region name has ('<>'); give a region's "
-                                 "name or id"),
+    ("region=%3Cscript%3E", 400, ("pain: '<script>' holds characters no region name has ('<>'); give a region's "
+                                  "name or id")),
     ("region=groin%22%20%7D%20UNION%20%7B", 400,
      "pain: 'groin\" } UNION {' holds characters no region name has ('\"{}'); give a region's name or id"),
     ("region=knee&muscle=psoas", 400, "pain: no parameter 'muscle' (this search takes: region)"),
@@ -147,7 +147,7 @@ def test_cli_table_json_and_csv(built: BuildResult, capsys: pytest.CaptureFixtur
 
 def test_cli_errors(built: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, built) == (2, "", "pain: draw at least one body region (give region=… once per region)\n")
-    assert run(capsys, built, "lowr back", "kne") == (2, "", "pain: no body region called 'lowr back' in the graph; "
-                                                              "did you mean 'lower back'?\npain: no body region "
-                                                              "called 'kne' in the graph; did you mean 'knee'?\n")
+    assert run(capsys, built, "lowr back", "kne") == (2, "", (
+        "pain: no body region called 'lowr back' in the graph; did you mean 'lower back'?\n"
+        "pain: no body region called 'kne' in the graph; did you mean 'knee'?\n"))
     assert run(capsys, built, *["knee"] * 13) == (2, "", "pain: a drawing holds at most 12 regions; 13 were given\n")
