@@ -231,4 +231,4 @@ def test_named_query_over_the_sandboxed_server(server: LiveServer) -> None:
         "adductor-brevis", "adductor-longus", "adductor-magnus", "iliacus", "pectineus", "psoas-major",
         "quadratus-lumborum", "vastus-intermedius"]
     status, _, body = request(server, "GET", "/api/muscles-by-root?root=%22%20%7D%20UNION%20%7B")
-    assert (status, body) == (400, b"muscles-by-root: no spinal nerve root called '\" } UNION {'\n")
+    assert (status, body) == (400, b"muscles-by-root: no spinal nerve root called '\" } UNION {' in the graph\n")

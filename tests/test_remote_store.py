@@ -414,7 +414,7 @@ def test_query_with_store(server: TripleStore, built: BuildResult, capsys: pytes
 def test_query_with_store_names_an_unknown_value(server: TripleStore, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "muscle-roots", "--param", "muscle=psoaz major", "--store", server.query_url]) == 2
     assert capsys.readouterr().err == (
-        "muscle-roots: no muscle called 'psoaz major'; did you mean 'psoas major' or 'psoas minor'?\n")
+        "muscle-roots: no muscle called 'psoaz major' in the graph; did you mean 'psoas major'?\n")
 
 
 @pytest.fixture(scope="module")

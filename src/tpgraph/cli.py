@@ -243,6 +243,38 @@ def _run_named(args: argparse.Namespace, named, store) -> int:
     return EXIT_OK
 
 
+def cmd_pain(args: argparse.Namespace) -> int:
+    """Rank the muscles whose referral patterns best explain a pain drawing (the ranking of ``/api/pain``)."""
+    import json
+
+    from tpgraph.catalogue.named_queries import CatalogueError, find, load_catalogue
+    from tpgraph.catalogue.pain_output import csv_text, table_text
+    from tpgraph.catalogue.pain_search import QUERY_NAME, DrawingError, read_drawing, search
+    from tpgraph.store.embedded import OxigraphStore
+
+    paths = _paths(args)
+    try:
+        named = find(load_catalogue(paths.queries), QUERY_NAME)
+        store = OxigraphStore.from_dist(Path(args.dist) if args.dist else paths.dist)
+    except (CatalogueError, FileNotFoundError) as err:
+        print(err, file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        drawing = read_drawing(store, args.regions)
+    except DrawingError as err:
+        for problem in err.problems:
+            print(f"pain: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    answer = search(store, named, drawing)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(answer.as_json(), indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(csv_text(answer))
+    else:
+        sys.stdout.write(table_text(answer))
+    return EXIT_OK
+
+
 def cmd_queries(args: argparse.Namespace) -> int:
     from tpgraph.catalogue.named_queries import CatalogueError, load_catalogue
 
@@ -385,6 +417,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for --store to answer")
     _add_with(p)
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("pain", help="rank the muscles whose trigger points best explain a pain drawing",
+                       description="Rank the muscles whose charted referral patterns best explain the drawn regions "
+                                   "(at most 12; a region's id, label, synonym or lay phrase). A suggestion of "
+                                   "where to look, not a diagnosis; side is ignored. The rule: "
+                                   "docs/decisions/20261205-pain-drawing-search.md")
+    p.add_argument("regions", nargs="*", metavar="REGION", help="a drawn body region, e.g. groin or 'lower back'")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--dist", help="built dataset folder (default: dist/)")
+    p.set_defaults(func=cmd_pain)
 
     p = sub.add_parser("queries", help="list the named queries and their parameters")
     p.set_defaults(func=cmd_queries)

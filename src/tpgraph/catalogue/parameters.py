@@ -4,6 +4,10 @@ A parameter value may be a record's slug (``l2``), label (``L2``), synonym (``in
 it is resolved against the data, so only IRIs of existing records of a declared type ever reach the query.
 The bound term goes into a ``VALUES`` block (``tpgraph.sparql.values``): the user's text itself is never
 placed in the query.
+
+A name that matches no label or synonym may be a region's *lay synonym* ("front of hip"), which may name several
+regions (``resolve_all`` gives them all; ``resolve``, which binds one term, asks which). A miss answers "no
+muscle called '…' in the graph" with only the safe suggestions of ``tpgraph.model.suggestions``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import pyoxigraph as ox
 
 from tpgraph.catalogue.named_queries import NamedQuery, Parameter
 from tpgraph.model.iris import record_iri
-from tpgraph.model.suggestions import did_you_mean
+from tpgraph.model.suggestions import hint, record_suggestions
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.sparql.values import ParameterError, with_values
 from tpgraph.store.interface import Store
@@ -30,35 +34,72 @@ SELECT ?record ?value ?class WHERE {
   FILTER(LCASE(STR(?name)) = LCASE(STR(?value)))
 }"""
 
-NAMES = """SELECT ?record ?name ?class WHERE { ?record a ?class ; rdfs:label ?name }"""
+LAY = """
+SELECT ?record ?value ?class WHERE {
+  ?record a ?class ; tp:laySynonym ?name .
+  FILTER(LCASE(STR(?name)) = LCASE(STR(?value)))
+}"""
+
+NAMES = """
+SELECT ?record ?name ?label ?class WHERE {
+  ?record a ?class ; rdfs:label ?label .
+  { ?record rdfs:label ?name } UNION { ?record skos:altLabel ?name }
+}"""
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedNode:
     """The IRI of the record of one of ``types`` that ``value`` names (slug, label, synonym or IRI)."""
+    found = resolve_all(store, types, value)
+    if len(found) == 1:
+        return found[0]
     types = (types,) if isinstance(types, str) else types
-    noun = " or ".join(RECORD_TYPES[t].noun for t in types)
+    labels = _labels(store, types)
+    names = " or ".join(repr(labels.get(r.value, r.value)) for r in found)
+    raise ParameterError(f"'{value.strip()}' names {len(found)} {_plural(types)}: {names}; give one of them")
+
+
+def resolve_all(store: Store, types: str | tuple[str, ...], value: str) -> list[ox.NamedNode]:
+    """Every record of one of ``types`` that ``value`` names, sorted: one for a slug, IRI, label or synonym;
+    possibly several for a lay synonym. Raises ParameterError (with safe suggestions) when none is named."""
+    types = (types,) if isinstance(types, str) else types
     text = value.strip()
     for type_name in types:
         klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
         base = record_iri(type_name, "")
         iri = text if text.startswith(base) else base + text if SLUG.fullmatch(text) else None
         if iri and len(store.select(EXISTS, {"record": ox.NamedNode(iri), "class": klass})):
-            return ox.NamedNode(iri)
-    records: set[str] = set()
-    names: list[str] = []
+            return [ox.NamedNode(iri)]
+    for query in (LOOKUP, LAY):
+        records: set[str] = set()
+        for type_name in types:
+            klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
+            rows = store.select(query, {"value": ox.Literal(text), "class": klass})
+            records |= {row[0].value for row in rows if isinstance(row[0], ox.NamedNode)}
+        if records:
+            return [ox.NamedNode(r) for r in sorted(records)]
+    noun = " or ".join(RECORD_TYPES[t].noun for t in types)
+    names: list[tuple[str, str]] = []
     for type_name in types:
         klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
-        rows = store.select(LOOKUP, {"value": ox.Literal(text), "class": klass})
-        records |= {row[0].value for row in rows if isinstance(row[0], ox.NamedNode)}
-        names += [row[1].value for row in store.select(NAMES, {"class": klass}) if row[1] is not None]
-    if len(records) == 1:
-        return ox.NamedNode(records.pop())
-    if len(records) > 1:
-        raise ParameterError(f"'{value}' names several {noun} records: {', '.join(sorted(records))}; give the IRI")
-    hint = did_you_mean(text, names, cutoff=0.5)
-    raise ParameterError(f"no {noun} called '{value}'{hint}")
+        names += [(row[1].value, row[2].value) for row in store.select(NAMES, {"class": klass})
+                  if row[1] is not None and row[2] is not None]
+    suggestions = hint(record_suggestions(text, names))
+    raise ParameterError(f"no {noun} called '{value}' in the graph{suggestions}")
+
+
+def _labels(store: Store, types: tuple[str, ...]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for type_name in types:
+        klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
+        labels.update({row[0].value: row[2].value for row in store.select(NAMES, {"class": klass})
+                       if row[0] is not None and row[2] is not None})
+    return labels
+
+
+def _plural(types: tuple[str, ...]) -> str:
+    return " or ".join(RECORD_TYPES[t].noun + ("" if RECORD_TYPES[t].noun.endswith("s") else "s") for t in types)
 
 
 def _value_for(parameter: Parameter, values: Mapping[str, str]) -> str:

@@ -95,6 +95,7 @@ class TP(DefinedNamespace):
     coversRegion: URIRef
     cranialNerve: URIRef
     deepRegion: URIRef
+    laySynonym: URIRef
     derivedFrom: URIRef
     description: URIRef
     disclaimer: URIRef

@@ -302,6 +302,9 @@ RECORD_TYPES: dict[str, RecordType] = {
             core=(
                 Field("part_of", TP.partOfRegion, Kind.REF, many=True, targets=("region",)),
                 Field("view", TP.inView, Kind.ENUM, choices=VIEWS, help="leaf regions only"),
+                Field("lay_synonyms", TP.laySynonym, Kind.TEXT, many=True,
+                      help="phrases patients use for the region ('front of hip'); unlike synonyms, one phrase may "
+                           "name several regions"),
                 Field("deep", TP.deepRegion, Kind.BOOLEAN,
                       help="true for a leaf inside the body (teeth, rectum): drawn as a marker, not a surface tile"),
                 *MAPPINGS,

@@ -28,6 +28,7 @@ from tpgraph.web.fastpath import AnswerSparqlGets, ReplayCachedGets
 from tpgraph.endpoint.build_info import BuildInfo
 from tpgraph.endpoint.metrics import Metrics
 from tpgraph.web.pages import PageQueryFailed, RecordPages, ServiceReader, register_pages
+from tpgraph.web.pain import register_pain
 from tpgraph.web.responses import respond, text
 from tpgraph.model.namespaces import QUERY_PREFIXES
 from tpgraph.catalogue.parameters import bind
@@ -159,7 +160,9 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
 
     register_api(app, catalogue, lookup, build.build_id, evaluate, text, settings.row_cap)
     ontology = settings.ontology
-    pages = RecordPages(catalogue, ServiceReader(service), lookup)
+    reader = ServiceReader(service)
+    pages = RecordPages(catalogue, reader, lookup)
+    register_pain(app, catalogue, reader, lookup, text)
     register_pages(app, pages, ontology, settings.dist,
                    functools.cache(lambda: vocabulary_html(ontology) if ontology else ""), text)
     register_release_files(app, settings.releases, text)

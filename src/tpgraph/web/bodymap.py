@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -487,6 +487,7 @@ STYLE = """
 .bodymap .region, .bodymap .swatch { fill: #ffffff; stroke: #a8a8a8; stroke-width: 0.6; }
 .bodymap .region.essential, .bodymap .swatch-essential { fill: #c62828; stroke: #7f1616; }
 .bodymap .region.spillover, .bodymap .swatch-spillover { fill: #f4a3a3; stroke: #b35b5b; }
+.bodymap .region.drawn { fill: #1f5fa8; stroke: #0d3463; }
 .bodymap .region.deep { stroke-dasharray: 1.2 0.8; stroke: #555555; }
 .bodymap .outline { fill: #f1f1f1; stroke: #c4c4c4; stroke-width: 0.6; }
 .bodymap text { font-family: sans-serif; fill: #222222; }
@@ -613,7 +614,7 @@ def _inset_elements(geometry: Geometry, inset: Inset, panel: Panel, levels: Mapp
 
 def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, *,
                geometry: Geometry | None = None, id_prefix: str = "",
-               link: Callable[[str], str] | None = None) -> str:
+               link: Callable[[str], str] | None = None, picked: Collection[str] = ()) -> str:
     """The body map as a standalone SVG document (a string), shading ``zones``.
 
     ``labels`` maps region slugs to the words shown (``region_labels(store)``); ``title`` names the map (e.g.
@@ -626,7 +627,7 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
     The insets (hand, foot) are drawn beside the figure in their panels; each has a stand-in on the figure
     with ``id="inset-<inset>-<side>"``, ``data-inset`` and ``data-side``, classed ``stand-in-essential`` or
     ``stand-in-spillover`` when one of its regions is shaded on that side (not ``essential``/``spillover``,
-    which mark regions only).
+    which mark regions only); a region in ``picked`` (the regions of the drawing) has the class ``drawn``.
     """
     geometry = geometry or packaged_geometry()
     shaded = shading(zones, geometry)
@@ -653,7 +654,8 @@ def render_map(zones: Sequence[MapZone], labels: Mapping[str, str], title: str, 
             label = labels.get(region.slug, region.slug)
             for side, shape in _placed(region, panel):
                 level = shaded.get((region.slug, side))
-                classes = "region" + (" deep" if region.deep else "") + (f" {level}" if level else "")
+                classes = "region" + (" deep" if region.deep else "") + (f" {level}" if level else "") \
+                    + (" drawn" if region.slug in picked else "")
                 suffix = "" if side == "midline" else f"-{side}"
                 side_text = "" if side == "midline" else f" ({SIDE_WORDS[side]})"
                 attrs = (f'id={quoteattr(f"{id_prefix}region-{region.slug}{suffix}")} class="{classes}" '

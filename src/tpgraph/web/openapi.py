@@ -76,6 +76,67 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
     }
 
 
+NAMED = {"type": ["object", "null"], "required": ["iri", "label"],
+         "properties": {"iri": {"type": "string", "format": "uri"}, "label": {"type": "string"}}}
+
+PAIN_ROW: dict[str, Any] = {
+    "type": "object",
+    "required": ["rank", "score", "muscle", "label", "kind", "viaGroup", "covers", "misses", "essentialOutside",
+                 "triggerPoint", "patternSource", "support", "sources", "minority", "notice"],
+    "properties": {
+        "rank": {"type": "integer", "minimum": 1, "description": "competition rank (1, 2, 2, 4): equal score and support share a rank"},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "muscle": {"type": "string", "format": "uri", "description": "the muscle (or a group no member of which its source names)"},
+        "label": {"type": "string"},
+        "kind": {"type": "string", "enum": ["muscle", "group"]},
+        "viaGroup": {**NAMED, "description": "the group whose pattern (as the same source places the muscle in it) gave the score"},
+        "covers": {"type": "array", "items": {"type": "object", "properties": {
+            "region": {"type": "string", "format": "uri"}, "label": {"type": "string"},
+            "intensity": {"type": "string", "enum": ["essential", "spillover"]}}}},
+        "misses": {"type": "array", "items": NAMED, "description": "drawn regions the best pattern does not cover"},
+        "essentialOutside": {"type": "array", "items": NAMED,
+                             "description": "leaf regions of the best pattern's essential zones that lie outside the drawing"},
+        "triggerPoint": {"type": "string", "format": "uri"},
+        "patternSource": NAMED,
+        "support": {"type": "integer", "description": "independent sources charting a pattern of this muscle that touches the drawing"},
+        "sources": {"type": "array", "items": NAMED},
+        "minority": {"type": "boolean", "description": "the row rests only on claims the consensus graph marks minority"},
+        "notice": {"type": "string", "description": "a suggestion of where to look, not a diagnosis; side is ignored"},
+    },
+}
+
+PAIN_OPERATION: dict[str, Any] = {
+    "operationId": "pain_drawing_search",
+    "summary": "Muscles ranked by how well their trigger-point referral patterns explain a pain drawing",
+    "description": (
+        "Give each drawn body region as a region parameter (at most 12; id, label, synonym, lay phrase or IRI). "
+        "For each drawn region a pattern (one trigger point as one source charts it) scores the strongest zone it "
+        "gives the region or a part of it (essential 1, spillover 0.5); the mean over the drawn regions, less 0.25 "
+        "times the share of its essential zones outside the drawing, is its score; a muscle scores its best "
+        "pattern, ties go to the better-supported muscle. Groups rank as their members. Side is ignored. A "
+        "suggestion of where to look, not a diagnosis (docs/decisions/20261205-pain-drawing-search.md)."
+    ),
+    "tags": ["referral"],
+    "parameters": [
+        {"name": "region", "in": "query", "required": True, "style": "form", "explode": True,
+         "description": "a drawn body region; repeat for each (at most 12)",
+         "schema": {"type": "array", "minItems": 1, "maxItems": 12, "items": {"type": "string", "maxLength": 200}},
+         "example": ["groin", "knee"]},
+        {"name": "format", "in": "query", "required": False, "description": "the answer's format, overriding Accept",
+         "schema": {"type": "string", "enum": ["json", "csv"]}},
+    ],
+    "responses": {
+        "200": {"description": "the muscles in rank order",
+                "content": {"application/json": {"schema": {"type": "array", "items": PAIN_ROW}},
+                            "text/csv": {"schema": {"type": "string"}}}},
+        "400": _error("no region, more than 12, a name that is no region (close matches given), odd characters, "
+                      "or an unknown parameter"),
+        "406": _error("neither JSON nor CSV is acceptable"),
+        "503": _error("this server cannot run the search"),
+    },
+}
+
+
 def openapi_document(catalogue: list[NamedQuery], server_url: str, version: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document for ``catalogue`` served at ``server_url``."""
     tags = sorted({t for q in catalogue for t in q.tags})
@@ -89,6 +150,7 @@ def openapi_document(catalogue: list[NamedQuery], server_url: str, version: str)
             },
         },
     }
+    paths["/api/pain"] = {"get": PAIN_OPERATION}
     for query in catalogue:
         paths[f"/api/{query.name}"] = {"get": _operation(query)}
     return {

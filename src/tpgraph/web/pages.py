@@ -3,7 +3,7 @@
 ``/id/<type>/<slug>`` describes a record: to a browser a page (for a muscle, the sections of a trigger-point
 page, each claim with its source), to a client asking for Turtle, JSON-LD, N-Triples, RDF/XML, TriG or N-Quads
 the record's own triples (with those of its nested nodes and the provenance of its claim graphs). ``/graph/…``
-does the same for a claim graph, ``/vocab`` for the ontology, ``/pain`` answers "where does it hurt?".
+does the same for a claim graph, ``/vocab`` for the ontology (``/pain``, "where does it hurt?", is ``pain.py``).
 
 The pages read the graph through the same named queries as the CLI and the REST API (one place per query),
 with record IRIs bound as terms in VALUES blocks; everything shown is escaped by Jinja. Every query goes
@@ -159,7 +159,7 @@ class ServiceReader:
 
 
 class RecordPages:
-    """The data of every page: records, claim graphs, the body map and "where does it hurt?".
+    """The data of every page: records, claim graphs and the body map.
 
     ``reader`` evaluates the pages' queries (the query service in the app); ``lookup`` resolves a slug, label
     or synonym to a record (None: this server cannot, and pages answer 503).
@@ -204,28 +204,6 @@ class RecordPages:
                  cell(q.object, names.get(q.object.value) if isinstance(q.object, ox.NamedNode) else None),
                  "provenance" if q.graph_name != graph else "claim")
                 for q in sorted(quads, key=str)]
-
-    def pain(self, values: list[str]) -> dict[str, Any]:
-        chosen, problems, answers = [], [], []
-        for value in values:
-            if not value.strip():
-                continue
-            try:
-                chosen.append(self.resolve("region", value))
-            except ParameterError as err:
-                problems.append(str(err))
-        labels = region_labels(self.reader)
-        for region in chosen:
-            found = self.rows("muscles-referring-to-region-claims", region)
-            names = self.labels_of({r[key].value for r in found for key in ("viaGroup", "source")
-                                    if r[key] is not None})
-            answers.append({"region": cell(region, labels.get(region.value.rsplit("/", 1)[1])), "rows": [
-                {"muscle": cell(r["muscle"], r["label"].value), "intensity": r["intensity"].value,
-                 "group": cell(r["viaGroup"], names.get(r["viaGroup"].value)) if r["viaGroup"] is not None else None,
-                 "source": cell(r["source"], names.get(r["source"].value))}
-                for r in found]})
-        picked = {r.value.rsplit("/", 1)[1] for r in chosen}
-        return {"chosen": chosen, "problems": problems, "answers": answers, "picked": picked, "labels": labels}
 
     def record(self, kind: str, iri: ox.NamedNode) -> dict[str, Any]:
         label = self.labels_of({iri.value}).get(iri.value, iri.value.rsplit("/", 1)[1])
@@ -301,7 +279,7 @@ def wanted(offers: tuple[str, ...]) -> str:
 
 def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: Path | None,
                    vocab_html: Callable[[], str], fail: Callable[[int, str], Response]) -> None:
-    """Add ``/id/…``, ``/graph/…``, ``/vocab``, ``/pain`` and the built OWL files to ``app``: thin views."""
+    """Add ``/id/…``, ``/graph/…``, ``/vocab`` and the built OWL files to ``app``: thin views."""
 
     @app.get("/id/<kind>/<slug>")
     def record_page(kind: str, slug: str) -> Response:
@@ -370,14 +348,3 @@ def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: 
         if folder is None:
             return fail(404, "this server has no built files")
         return send_from_directory(folder, name, mimetype="application/rdf+xml" if name.endswith(".owl") else None)
-
-    @app.get("/pain")
-    def pain() -> Response:
-        data = pages.pain(request.args.getlist("region"))
-        svg = render_map([], data["labels"], "Body regions: choose where it hurts",
-                         link=lambda slug: url_for("pain", region=slug))
-        status = 400 if data["problems"] and not data["chosen"] else 200
-        page = render_template("pain.html", answers=data["answers"], problems=data["problems"],
-                               picked=data["picked"], body_map=svg,
-                               regions=sorted(data["labels"].items(), key=lambda item: item[1]))
-        return html(page, status)
