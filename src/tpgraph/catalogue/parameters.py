@@ -8,13 +8,12 @@ placed in the query.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import pyoxigraph as ox
 
 from tpgraph.catalogue.named_queries import NamedQuery, Parameter
-from tpgraph.model.iris import record_iri
+from tpgraph.model.iris import record_iri_of_text
 from tpgraph.model.suggestions import did_you_mean
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.sparql.values import ParameterError, with_values
@@ -32,9 +31,6 @@ SELECT ?record ?value ?class WHERE {
 
 NAMES = """SELECT ?record ?name ?class WHERE { ?record a ?class ; rdfs:label ?name }"""
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
 def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedNode:
     """The IRI of the record of one of ``types`` that ``value`` names (slug, label, synonym or IRI)."""
     types = (types,) if isinstance(types, str) else types
@@ -42,8 +38,7 @@ def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedN
     text = value.strip()
     for type_name in types:
         klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
-        base = record_iri(type_name, "")
-        iri = text if text.startswith(base) else base + text if SLUG.fullmatch(text) else None
+        iri = record_iri_of_text(type_name, text)  # None for anything else: looked up as a label below
         if iri and len(store.select(EXISTS, {"record": ox.NamedNode(iri), "class": klass})):
             return ox.NamedNode(iri)
     records: set[str] = set()
