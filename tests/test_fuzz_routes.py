@@ -25,7 +25,7 @@ from harness import Req, check_response, leak_markers, send  # noqa: E402
 from routes import ROUTES, random_route_request  # noqa: E402
 
 SEED = int(os.environ.get("TPGRAPH_FUZZ_SEED", "20261205"))
-INPUTS = 600
+INPUTS = 250
 TIMEOUT = 2.0
 
 

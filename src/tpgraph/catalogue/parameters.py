@@ -8,6 +8,8 @@ placed in the query.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -31,6 +33,23 @@ SELECT ?record ?value ?class WHERE {
 
 NAMES = """SELECT ?record ?name ?class WHERE { ?record a ?class ; rdfs:label ?name }"""
 
+_names: weakref.WeakKeyDictionary[Store, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+_names_lock = threading.Lock()
+
+
+def record_names(store: Store, type_name: str) -> list[str]:
+    """The labels of every record of one type (for "did you mean"), read once per store: a store's data never
+    change while it is open, and the query costs tens of milliseconds on every miss (a mistyped path or value)."""
+    with _names_lock:
+        known = _names.setdefault(store, {})
+        if type_name in known:
+            return known[type_name]
+    klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
+    names = [row[1].value for row in store.select(NAMES, {"class": klass}) if row[1] is not None]
+    with _names_lock:
+        known[type_name] = names
+    return names
+
 def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedNode:
     """The IRI of the record of one of ``types`` that ``value`` names (slug, label, synonym or IRI)."""
     types = (types,) if isinstance(types, str) else types
@@ -47,7 +66,7 @@ def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedN
         klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
         rows = store.select(LOOKUP, {"value": ox.Literal(text), "class": klass})
         records |= {row[0].value for row in rows if isinstance(row[0], ox.NamedNode)}
-        names += [row[1].value for row in store.select(NAMES, {"class": klass}) if row[1] is not None]
+        names += record_names(store, type_name)
     if len(records) == 1:
         return ox.NamedNode(records.pop())
     if len(records) > 1:
