@@ -72,19 +72,26 @@ def text_reply(status: int, message: str, extra: Collection[tuple[str, str]] = (
 
 
 class ResultCache:
-    """A small LRU of answers keyed by request; the data never change while the process lives."""
+    """A small LRU of answers keyed by request; the data never change while the process lives.
 
-    def __init__(self, entries: int, max_bytes: int):
-        self.entries, self.max_bytes = entries, max_bytes
-        self._items: OrderedDict[tuple, Any] = OrderedDict()
+    Bounded in entries, in the size of one entry and in total bytes: distinct queries with large answers would
+    otherwise fill every entry with up to ``max_bytes`` each (two copies per request, the answer and the
+    replayed response) and the server's memory would grow to gigabytes (found by bench/soak.py).
+    """
+
+    def __init__(self, entries: int, max_bytes: int, total_bytes: int = 64 * 1024 * 1024):
+        self.entries, self.max_bytes, self.total_bytes = entries, max_bytes, total_bytes
+        self._items: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Any:
         with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
     def put(self, key: tuple, answer: QueryAnswer) -> None:
         if answer.status == 200:
@@ -92,13 +99,21 @@ class ResultCache:
 
     def put_raw(self, key: tuple, value: Any, size: int) -> None:
         """Keep ``value`` (an answer, or a whole response for the replay path) unless it is too big."""
-        if self.entries <= 0 or size > self.max_bytes:
+        if self.entries <= 0 or size > self.max_bytes or size > self.total_bytes:
             return
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._items[key] = (value, size)
+            self._bytes += size
+            while len(self._items) > self.entries or self._bytes > self.total_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
 
 class QueryService:

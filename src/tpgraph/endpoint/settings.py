@@ -35,7 +35,8 @@ class ServerSettings:
     queue_length: int = 64  # queries that may wait for a worker when every worker is busy
     queue_wait: float = 3.0  # seconds a query may wait there before it is answered 503
     cache_entries: int = 1024
-    cache_max_bytes: int = 1024 * 1024
+    cache_max_bytes: int = 1024 * 1024  # largest answer kept
+    cache_total_bytes: int = 64 * 1024 * 1024  # all answers kept, together
     slow_query_ms: float = 1000.0
     trusted_proxies: int = 0
     dist: Path | None = None
