@@ -33,7 +33,7 @@ class ServerSettings:
     per_client_in_flight: int = 2  # queries one client may have running
     per_client_queries: int = 8  # queries one client may have running or waiting in the queue
     queue_length: int = 64  # queries that may wait for a worker when every worker is busy
-    queue_wait: float = 3.0  # seconds a query may wait there before it is answered 503
+    queue_wait: float = 5.0  # seconds a query may wait there before it is answered 503 (half the timeout)
     cache_entries: int = 1024
     cache_max_bytes: int = 1024 * 1024  # largest answer kept
     cache_total_bytes: int = 64 * 1024 * 1024  # all answers kept, together
