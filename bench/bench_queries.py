@@ -144,10 +144,44 @@ LIMIT {N}
 """),
 )
 
+LARGE_TEMPLATES: tuple[Template, ...] = (
+    Template("large_50", "50 muscles with their labels (ORDER BY)", """
+SELECT ?muscle ?label WHERE {
+  ?muscle a tp:Muscle ; rdfs:label ?label .
+  FILTER(STRLEN(?label) < {N})
+}
+ORDER BY ?muscle
+LIMIT 50
+"""),
+    Template("large_200", "200 labelled records with their type", """
+SELECT ?record ?type ?label WHERE {
+  ?record a ?type ; rdfs:label ?label .
+  FILTER(STRSTARTS(STR(?record), "https://w3id.org/tpgraph/id/") && STRLEN(?label) < {N})
+}
+ORDER BY ?record ?type
+LIMIT 200
+"""),
+    Template("large_450", "450 labels and synonyms (UNION)", """
+SELECT ?record ?name WHERE {
+  { ?record rdfs:label ?name } UNION { ?record skos:altLabel ?name }
+  FILTER(STRLEN(?name) < {N})
+}
+LIMIT 450
+"""),
+    Template("large_1000", "1,000 statements with a literal object, with their graph", """
+SELECT ?g ?s ?p ?o WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(isLITERAL(?o) && STRLEN(STR(?o)) < {N})
+}
+LIMIT 1000
+"""),
+)
+"""Distinct SELECTs whose answers have 50 to 1,000 rows (issue 15): the cost of writing and sending an answer."""
+
 REPEATED = ("muscle_roots", "refers_pain_to", "antagonists_graph", "region_path")
 """Templates whose one fixed text (``{N}`` = ``N_BASE``) the repeated-query runs send again and again."""
 
-BY_NAME = {t.name: t for t in TEMPLATES}
+BY_NAME = {t.name: t for t in TEMPLATES + LARGE_TEMPLATES}
 
 PROBES: dict[str, str] = {
     "union default graph, bag or set": PREFIXES + """

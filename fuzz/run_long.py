@@ -9,7 +9,9 @@ Phases, each bounded in count and in time (``--max-minutes`` caps the whole run)
 2. atheris (optional, if the ``atheris`` package imports): coverage-guided fuzzing of ``prescan`` in a
    subprocess (``fuzz/atheris_prescan.py``), seeded with the corpus;
 3. HTTP: one ``tpgraph serve --timeout T --workers W`` on a free 127.0.0.1 port, sent generated requests from
-   ``--threads`` client threads; malformed raw HTTP at the start and the end; /health every 2,000 requests.
+   ``--threads`` client threads, to /sparql (``--http``) and to every other route (``--routes``,
+   ``fuzz/routes.py``: pages, body maps, /api, /pain, /vocab, /releases, built files, operations); malformed
+   raw HTTP at the start and the end; /health every 2,000 requests.
 
 Figures are printed and written as JSON (``--json``); each distinct failure is minimised and saved under
 ``fuzz/failures/`` with a replay snippet; worker deaths (``worker-death-*``) and engine errors
@@ -60,6 +62,7 @@ from harness import (
     send,
     send_raw,
 )
+from routes import random_route_request
 
 
 def sha(text: str | bytes) -> str:
@@ -224,15 +227,19 @@ class Run:
         started = time.monotonic()
         raw_sent = self._raw(host, port, timeout, markers, statuses)
 
+        total = args.http + args.routes
+
         def worker(k: int) -> None:
             rng = random.Random(args.seed * 1000 + k)
             while True:
                 with lock:
-                    if counter["next"] >= args.http or counter["dead"] or self.out_of_time():
+                    if counter["next"] >= total or counter["dead"] or self.out_of_time():
                         return
                     counter["next"] += 1
                     n = counter["next"]
-                req = random_request(rng)
+                # Requests to /sparql and to every other route (fuzz/routes.py), interleaved in proportion.
+                to_routes = (n * args.routes) // total != ((n - 1) * args.routes) // total
+                req = random_route_request(rng) if to_routes else random_request(rng)
                 out = send(host, port, req, timeout=timeout + 8)
                 problems = check_response(req, out, timeout, markers)
                 with lock:
@@ -265,7 +272,7 @@ class Run:
                                                 {"after_requests": n, "recent_requests": list(recent)})
                     if k == 0:
                         rate = n / (time.monotonic() - started)
-                        print(f"  http {n}/{args.http} ({rate:.0f}/s), statuses "
+                        print(f"  http {n}/{total} ({rate:.0f}/s), statuses "
                               f"{dict(sorted(statuses.items(), key=str))}", flush=True)
 
         threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(args.threads)]
@@ -284,7 +291,7 @@ class Run:
             self.record_failure("health", [f"/health answered {health.status} at the end; alive={alive}"], {})
         self.figures["http"] = {
             "inputs": counter["sent"], "raw_inputs": raw_sent, "threads": args.threads, "timeout": timeout,
-            "workers": args.workers, "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
+            "workers": args.workers, "sparql_inputs": args.http, "route_inputs": args.routes, "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
             "by_shape": dict(sorted(by_shape.items())), "503_reasons": dict(reasons_503),
             "latency_max": round(max(latencies, default=0), 3), "latency_p50": round(percentile(latencies, .5), 4),
             "latency_p99": round(percentile(latencies, .99), 3),
@@ -387,7 +394,7 @@ class Run:
     def main(self) -> int:
         self.prescan_phase()
         self.atheris_phase()
-        if self.args.http > 0:
+        if self.args.http + self.args.routes > 0:
             self.http_phase()
         prescan_n = self.figures.get("prescan", {}).get("inputs", 0)
         atheris_n = self.figures.get("atheris", {}).get("inputs", 0)
@@ -406,7 +413,9 @@ class Run:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--prescan", type=int, default=150_000, help="in-process prescan inputs")
-    p.add_argument("--http", type=int, default=25_000, help="generated HTTP requests to the live server")
+    p.add_argument("--http", type=int, default=25_000, help="generated HTTP requests to /sparql on the live server")
+    p.add_argument("--routes", type=int, default=100_000,
+                   help="generated HTTP requests to every other route (fuzz/routes.py) on the same server")
     p.add_argument("--atheris-runs", type=int, default=200_000, help="atheris prescan runs (0: skip)")
     p.add_argument("--atheris-seconds", type=int, default=900, help="time cap of the atheris phase")
     p.add_argument("--threads", type=int, default=3, help="concurrent HTTP clients")

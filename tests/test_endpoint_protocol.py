@@ -460,20 +460,22 @@ class BlockingStore:
         return QueryAnswer(200, b'{"head":{},"boolean":true}', job.media_type)
 
 
-def test_per_client_cap_answers_429(settings: ServerSettings) -> None:
+def test_caps_beyond_the_queue_answer_429(settings: ServerSettings) -> None:
+    """Over its own cap of queries running or waiting, or with the queue full, a client gets 429 at once."""
     blocking = BlockingStore()
-    app = create_app(replace(settings, per_client_in_flight=1, max_in_flight=1, cache_entries=0), blocking)
+    app = create_app(replace(settings, per_client_in_flight=1, per_client_queries=1, max_in_flight=1,
+                             queue_length=0, cache_entries=0), blocking)
     results = []
     thread = threading.Thread(target=lambda: results.append(app.test_client().get("/sparql?query=ASK%7B%7D").status_code))
     thread.start()
     assert blocking.entered.wait(5)
     second = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
     assert (second.status_code, second.headers["Retry-After"]) == (429, "1")
-    assert second.data == b"you already have 1 queries running; wait for one to finish\n"
+    assert second.data == b"you already have 1 queries running or waiting; wait for one to finish\n"
     other_client = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
                                          environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert (other_client.status_code, other_client.data) == (
-        429, b"the server is answering as many queries as it can; try again shortly\n")
+        429, b"the server is answering as many queries as it can and its queue is full; try again shortly\n")
     blocking.release.set()
     thread.join(5)
     assert results == [200]

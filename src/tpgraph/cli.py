@@ -304,7 +304,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = ServerSettings.for_project(
         paths,
         host=args.host, port=args.port, timeout=args.timeout, workers=args.workers, threads=args.threads,
-        worker_memory_mb=args.worker_memory_mb,
+        worker_memory_mb=args.worker_memory_mb, queue_length=args.queue_length, queue_wait=args.queue_wait,
+        per_client_in_flight=args.per_client, per_client_queries=args.per_client_queries,
         body_limit=args.body_limit, row_cap=args.row_cap, trusted_proxies=args.trusted_proxies,
         slow_query_ms=args.slow_ms, dist=Path(args.dist) if args.dist else paths.dist,
         cache_entries=0 if args.no_cache else ServerSettings.cache_entries,
@@ -438,7 +439,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=S.port)
     p.add_argument("--timeout", type=float, default=S.timeout, help="seconds a query may run before it is stopped")
     p.add_argument("--workers", type=int, default=S.workers, help="query worker processes")
-    p.add_argument("--threads", type=int, default=S.threads, help="HTTP threads")
+    p.add_argument("--threads", type=int, default=S.threads,
+                   help="HTTP threads and connections (default: running + queued queries + 32)")
+    p.add_argument("--queue-length", type=int, default=S.queue_length,
+                   help=f"queries that may wait for a busy worker (default {S.queue_length}; beyond: 429)")
+    p.add_argument("--queue-wait", type=float, default=S.queue_wait,
+                   help=f"seconds a query may wait for a worker (default {S.queue_wait:g}; then 503)")
+    p.add_argument("--per-client", type=int, default=S.per_client_in_flight,
+                   help=f"queries one client may have running (default {S.per_client_in_flight})")
+    p.add_argument("--per-client-queries", type=int, default=S.per_client_queries,
+                   help=f"queries one client may have running or waiting (default {S.per_client_queries}; beyond: 429)")
     p.add_argument("--worker-memory-mb", type=int, default=S.worker_memory_mb,
                    help="memory a query worker may allocate beyond the loaded data before it is stopped")
     p.add_argument("--body-limit", type=int, default=S.body_limit, help="largest request body or query, in bytes")

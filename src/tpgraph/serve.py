@@ -70,7 +70,7 @@ def serve_remote(settings: ServerSettings, store_url: str) -> None:
     print(json.dumps({"serving": f"http://{settings.host}:{settings.port}/", "build_id": info.build_id,
                       "store": store_url, "timeout_s": settings.timeout}), flush=True)
     try:
-        http_server.run(app, settings.host, settings.port, settings.threads)
+        http_server.run(app, settings.host, settings.port, settings.http_threads)
     finally:
         store.close()
 
@@ -101,6 +101,6 @@ def serve(settings: ServerSettings, paths: ProjectPaths, rebuild: bool = False,
         if loaded:
             started["external_graphs"] = {g.graph: g.triples for g in loaded}
         print(json.dumps(started), flush=True)
-        http_server.run(app, settings.host, settings.port, settings.threads)
+        http_server.run(app, settings.host, settings.port, settings.http_threads)
     finally:
         pool.close()

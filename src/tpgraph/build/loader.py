@@ -49,7 +49,7 @@ from tpgraph.model.schema import (
     RecordType,
 )
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = iris.SLUG  # the one slug rule (use fullmatch)
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -264,7 +264,7 @@ class Loader:
             return None
         slug, label = body.get("id"), body.get("label")
         ok = True
-        if not isinstance(slug, str) or not SLUG.match(slug):
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
             where = Location(loc.file, line_of_value(body, "id")) if "id" in body else loc
             self.problem(
                 where,
@@ -653,7 +653,7 @@ class Loader:
             source = str(graph.identifier).rsplit("/", 1)[-1]
             return "-".join(slugify(p.split("/")[-1]) for p in parts) + "--" + source
         node_id = value.get("id")
-        if not isinstance(node_id, str) or not SLUG.match(node_id):
+        if not isinstance(node_id, str) or not SLUG.fullmatch(node_id):
             self.problem(loc, f"{schema.name} id must be a slug of lower-case letters, digits and hyphens, got {node_id!r}")
             return None
         return node_id
@@ -673,7 +673,7 @@ class Loader:
                 self.problem(loc, f"'{key}' takes {_a(wanted)}, not {_a(RECORD_TYPES[prefix].noun) if prefix in RECORD_TYPES else repr(prefix)}")
                 return None
             types = (prefix,)
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             named = self.by_name(slug, types)
             if named is not None:
                 self.problem(

@@ -12,13 +12,14 @@ muscle called '…' in the graph" with only the safe suggestions of ``tpgraph.mo
 
 from __future__ import annotations
 
-import re
+import threading
+import weakref
 from collections.abc import Mapping
 
 import pyoxigraph as ox
 
 from tpgraph.catalogue.named_queries import NamedQuery, Parameter
-from tpgraph.model.iris import record_iri
+from tpgraph.model.iris import record_iri_of_text
 from tpgraph.model.suggestions import hint, record_suggestions
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.sparql.values import ParameterError, with_values
@@ -46,7 +47,23 @@ SELECT ?record ?name ?label ?class WHERE {
   { ?record rdfs:label ?name } UNION { ?record skos:altLabel ?name }
 }"""
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_names: weakref.WeakKeyDictionary[Store, dict[str, list[tuple[str, str, str]]]] = weakref.WeakKeyDictionary()
+_names_lock = threading.Lock()
+
+
+def record_names(store: Store, type_name: str) -> list[tuple[str, str, str]]:
+    """(record IRI, name, label) for every label and synonym of one type's records, read once per store: a
+    store's data never change while it is open, and the query costs tens of milliseconds on every miss."""
+    with _names_lock:
+        known = _names.setdefault(store, {})
+        if type_name in known:
+            return known[type_name]
+    klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
+    names = [(row[0].value, row[1].value, row[2].value) for row in store.select(NAMES, {"class": klass})
+             if row[0] is not None and row[1] is not None and row[2] is not None]
+    with _names_lock:
+        known[type_name] = names
+    return names
 
 
 def resolve(store: Store, types: str | tuple[str, ...], value: str) -> ox.NamedNode:
@@ -67,8 +84,7 @@ def resolve_all(store: Store, types: str | tuple[str, ...], value: str) -> list[
     text = value.strip()
     for type_name in types:
         klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
-        base = record_iri(type_name, "")
-        iri = text if text.startswith(base) else base + text if SLUG.fullmatch(text) else None
+        iri = record_iri_of_text(type_name, text)  # None for anything else: looked up as a label below
         if iri and len(store.select(EXISTS, {"record": ox.NamedNode(iri), "class": klass})):
             return [ox.NamedNode(iri)]
     for query in (LOOKUP, LAY):
@@ -82,9 +98,7 @@ def resolve_all(store: Store, types: str | tuple[str, ...], value: str) -> list[
     noun = " or ".join(RECORD_TYPES[t].noun for t in types)
     names: list[tuple[str, str]] = []
     for type_name in types:
-        klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
-        names += [(row[1].value, row[2].value) for row in store.select(NAMES, {"class": klass})
-                  if row[1] is not None and row[2] is not None]
+        names += [(name, label) for _, name, label in record_names(store, type_name)]
     suggestions = hint(record_suggestions(text, names))
     raise ParameterError(f"no {noun} called '{value}' in the graph{suggestions}")
 
@@ -92,9 +106,7 @@ def resolve_all(store: Store, types: str | tuple[str, ...], value: str) -> list[
 def _labels(store: Store, types: tuple[str, ...]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for type_name in types:
-        klass = ox.NamedNode(str(RECORD_TYPES[type_name].rdf_class))
-        labels.update({row[0].value: row[2].value for row in store.select(NAMES, {"class": klass})
-                       if row[0] is not None and row[2] is not None})
+        labels.update({record: label for record, _, label in record_names(store, type_name)})
     return labels
 
 

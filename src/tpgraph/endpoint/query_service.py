@@ -6,8 +6,9 @@ the HTTP server. It holds no Flask objects, so a GET can be answered without Fla
 and response objects, which cost more than a small query itself (measured in bench/).
 
 Every stranger's query passes, in order: the query size limit, the lexical pre-scan (SERVICE, LOAD, updates,
-nesting and size limits), content negotiation, the ETag check, the result cache, the in-flight caps, and only
-then the store (the sandboxed worker pool in production) with its deadline.
+nesting and size limits), content negotiation, the ETag check, the result cache, admission (the in-flight caps
+and the bounded wait queue, ``admission.py``), and only then the store (the sandboxed worker pool in
+production) with its deadline.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
+from tpgraph.endpoint.admission import Admission, Refused
 from tpgraph.endpoint.metrics import Metrics
 from tpgraph.sparql.prescan import QueryRefused, prescan
 from tpgraph.endpoint.protocol import (
@@ -70,19 +72,26 @@ def text_reply(status: int, message: str, extra: Collection[tuple[str, str]] = (
 
 
 class ResultCache:
-    """A small LRU of answers keyed by request; the data never change while the process lives."""
+    """A small LRU of answers keyed by request; the data never change while the process lives.
 
-    def __init__(self, entries: int, max_bytes: int):
-        self.entries, self.max_bytes = entries, max_bytes
-        self._items: OrderedDict[tuple, Any] = OrderedDict()
+    Bounded in entries, in the size of one entry and in total bytes: distinct queries with large answers would
+    otherwise fill every entry with up to ``max_bytes`` each (two copies per request, the answer and the
+    replayed response) and the server's memory would grow to gigabytes (found by bench/soak.py).
+    """
+
+    def __init__(self, entries: int, max_bytes: int, total_bytes: int = 64 * 1024 * 1024):
+        self.entries, self.max_bytes, self.total_bytes = entries, max_bytes, total_bytes
+        self._items: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Any:
         with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
 
     def put(self, key: tuple, answer: QueryAnswer) -> None:
         if answer.status == 200:
@@ -90,43 +99,21 @@ class ResultCache:
 
     def put_raw(self, key: tuple, value: Any, size: int) -> None:
         """Keep ``value`` (an answer, or a whole response for the replay path) unless it is too big."""
-        if self.entries <= 0 or size > self.max_bytes:
+        if self.entries <= 0 or size > self.max_bytes or size > self.total_bytes:
             return
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._items[key] = (value, size)
+            self._bytes += size
+            while len(self._items) > self.entries or self._bytes > self.total_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
 
-
-class InFlight:
-    """Global and per-client caps on queries being evaluated at once."""
-
-    def __init__(self, total: int, per_client: int):
-        self.total, self.per_client = total, per_client
-        self._now = 0
-        self._clients: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def enter(self, client: str) -> str | None:
-        """Admit a query, or say why not (to answer 429)."""
-        with self._lock:
-            if self._clients.get(client, 0) >= self.per_client:
-                return f"you already have {self.per_client} queries running; wait for one to finish"
-            if self._now >= self.total:
-                return "the server is answering as many queries as it can; try again shortly"
-            self._now += 1
-            self._clients[client] = self._clients.get(client, 0) + 1
-            return None
-
-    def leave(self, client: str) -> None:
-        with self._lock:
-            self._now -= 1
-            left = self._clients.get(client, 1) - 1
-            if left:
-                self._clients[client] = left
-            else:
-                self._clients.pop(client, None)
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
 
 class QueryService:
@@ -138,7 +125,9 @@ class QueryService:
         self.store = store
         self.cache = cache
         self.metrics = metrics
-        self.in_flight = InFlight(settings.in_flight_cap, settings.per_client_in_flight)
+        self.admission = Admission(settings.in_flight_cap, settings.per_client_in_flight,
+                                   settings.per_client_queries, settings.queue_length, settings.queue_wait)
+        metrics.watch_admission(self.admission)
         # One ETag per (build, media type), computed once rather than hashed on every request.
         self.etags = {
             media: hashlib.sha256(f"{build_id}|{media}".encode()).hexdigest()[:32]
@@ -179,7 +168,7 @@ class QueryService:
         return self.evaluate(job, request.method, request.if_none_match, request.remote_addr or "unknown")
 
     def evaluate(self, job: QueryJob, method: str, if_none_match: Collection[str], client: str) -> Reply:
-        """Answer a checked query: ETag match, result cache, in-flight caps, then the store with a deadline."""
+        """Answer a checked query: ETag match, result cache, admission, then the store with a deadline."""
         etag = self.etags[job.media_type] if method in ("GET", "HEAD") else None
         if etag and etag in if_none_match:
             return Reply(304, self._ok_headers(QueryAnswer(200, b"", job.media_type), etag), b"")
@@ -188,9 +177,12 @@ class QueryService:
         if cached is not None:
             self.metrics.cache_hits.inc()
             return Reply(200, self._ok_headers(cached, etag), cached.body, "cached", cacheable=True)
-        refusal = self.in_flight.enter(client)
-        if refusal:
-            return text_reply(429, refusal, [("Retry-After", "1")], "throttled")
+        try:
+            waited = self.admission.enter(client)
+        except Refused as refused:
+            self.metrics.queue_refused.labels(refused.reason).inc()
+            return text_reply(refused.status, refused.message, [("Retry-After", "1")], "throttled")
+        self.metrics.queue_wait.observe(waited)
         started = time.perf_counter()
         try:
             answer = self.store.execute(job)
@@ -198,7 +190,7 @@ class QueryService:
             return text_reply(503, "every query worker is busy; try again shortly", [("Retry-After", "1")],
                               "throttled")
         finally:
-            self.in_flight.leave(client)
+            self.admission.leave(client)
         query_ms = round((time.perf_counter() - started) * 1000, 3)
         if query_ms >= self.settings.slow_query_ms:
             slow_log.warning(json.dumps({"ms": query_ms, "status": answer.status, "query": job.query}))

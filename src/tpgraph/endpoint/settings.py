@@ -13,6 +13,10 @@ from tpgraph.paths import ProjectPaths
 from tpgraph.sparql.prescan import Limits
 
 
+SPARE_THREADS = 32
+"""HTTP threads beyond the running and queued queries: pages, /health, /metrics, refusals, idle keep-alives."""
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     """Everything the web layer needs to know; defaults are the safe public-server values."""
@@ -21,14 +25,18 @@ class ServerSettings:
     port: int = 8000
     timeout: float = 10.0
     workers: int = 4
-    threads: int = 8
+    threads: int = 0  # 0: one per query that may run or wait, plus SPARE_THREADS (see http_threads)
     worker_memory_mb: int = 1024
     body_limit: int = 16 * 1024
     row_cap: int = 10_000
     max_in_flight: int = 0  # 0: as many as there are workers
-    per_client_in_flight: int = 2
+    per_client_in_flight: int = 2  # queries one client may have running
+    per_client_queries: int = 8  # queries one client may have running or waiting in the queue
+    queue_length: int = 64  # queries that may wait for a worker when every worker is busy
+    queue_wait: float = 5.0  # seconds a query may wait there before it is answered 503 (half the timeout)
     cache_entries: int = 1024
-    cache_max_bytes: int = 1024 * 1024
+    cache_max_bytes: int = 1024 * 1024  # largest answer kept
+    cache_total_bytes: int = 64 * 1024 * 1024  # all answers kept, together
     slow_query_ms: float = 1000.0
     trusted_proxies: int = 0
     dist: Path | None = None
@@ -46,3 +54,10 @@ class ServerSettings:
     @property
     def in_flight_cap(self) -> int:
         return self.max_in_flight or self.workers
+
+    @property
+    def http_threads(self) -> int:
+        """HTTP threads (and connections) of the server: enough that every query running or waiting in the
+        admission queue holds its own thread with SPARE_THREADS left over, so a query never waits in the HTTP
+        server's own (unbounded) task queue and /health and /metrics answer while queries wait."""
+        return self.threads or self.in_flight_cap + self.queue_length + SPARE_THREADS

@@ -3,12 +3,48 @@
 A record is ``…/id/<type>/<slug>`` (nested nodes add ``#fragment``); its own statements live in the graph
 ``…/graph/<type>/<slug>``, one source's claims in ``…/graph/<type>/<slug>/<source>`` (and ``…/derived`` for what
 the build infers from them). The build mints these IRIs; the reasoner, the release diff, the pages and the
-body map read a record back out of them, so the rule is written once.
+body map read a record back out of them, so the rule is written once. The server parses request paths with the
+same rule (``record_iri_of_path``, ``graph_iri_of_path``): a path that does not follow it names no record or
+graph, whatever bytes it holds, so it never reaches an IRI constructor that would raise on them.
 """
 
 from __future__ import annotations
 
+import re
+
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A record's slug: lower-case letters and digits in hyphen-separated words (every record IRI the build mints)."""
+
+GRAPH_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+"""A segment of a named graph's path: IRI-unreserved ASCII (slugs, ``derived``, an external file's name)."""
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a slug, the only form a record's last path segment takes."""
+    return SLUG.fullmatch(text) is not None
+
+
+def record_iri_of_path(type_name: str, slug: str) -> str | None:
+    """The record IRI that ``/id/<type>/<slug>`` names, or None when ``slug`` is not a slug (a label, a typo,
+    a byte the IRI syntax forbids): such a path names no record, though it may name one by its label."""
+    return record_iri(type_name, slug) if is_slug(slug) else None
+
+
+def graph_iri_of_path(rest: str) -> str | None:
+    """The named graph IRI that ``/graph/<rest>`` names, or None when a segment is not IRI-unreserved text."""
+    segments = rest.split("/")
+    if not all(GRAPH_SEGMENT.fullmatch(segment) for segment in segments):
+        return None
+    return GRAPH_BASE + rest
+
+
+def record_iri_of_text(type_name: str, text: str) -> str | None:
+    """The record IRI ``text`` gives as a slug or as the full IRI of a record of ``type_name``, else None."""
+    base = record_iri(type_name, "")
+    slug = text[len(base):] if text.startswith(base) else text
+    return record_iri_of_path(type_name, slug)
 
 
 def record_iri(type_name: str, slug: str) -> str:

@@ -54,7 +54,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     app = Flask("tpgraph", root_path=str(Path(__file__).parent))  # templates/ and static/ live beside this module
     app.config["MAX_CONTENT_LENGTH"] = settings.body_limit
     build = build or BuildInfo.from_dist(settings.dist)
-    cache = ResultCache(settings.cache_entries, settings.cache_max_bytes)
+    cache = ResultCache(settings.cache_entries, settings.cache_max_bytes, settings.cache_total_bytes)
     metrics = Metrics()
     service = QueryService(settings, store, build.build_id, cache, metrics)
     catalogue = load_catalogue(settings.queries)

@@ -25,14 +25,18 @@ class CompleteRequestsNeedNoContinue(HTTPChannel):
         super().send_continue()
 
 
-def run(app: Callable, host: str, port: int, threads: int, channel_timeout: int = 30) -> None:
+def run(app: Callable, host: str, port: int, threads: int, channel_timeout: int = 30, backlog: int = 128) -> None:
     """Serve ``app`` until interrupted.
 
-    ``channel_timeout`` bounds how long an idle or stalled connection is held.
+    waitress queues requests for its threads without bound; so it accepts at most as many connections as it
+    has threads (``connection_limit``), every request read has a thread of its own and waits, if at all, in
+    the query service's bounded admission queue. A connection beyond that waits in the kernel's accept queue
+    (``backlog`` long) until one closes. ``channel_timeout`` bounds how long an idle or stalled connection is
+    held.
     """
     dispatchers: dict = {}
     server = create_server(app, map=dispatchers, host=host, port=port, threads=threads, ident="tpgraph",
-                           channel_timeout=channel_timeout)
+                           channel_timeout=channel_timeout, connection_limit=threads, backlog=backlog)
     for dispatcher in dispatchers.values():
         if isinstance(dispatcher, BaseWSGIServer):  # one per listening socket
             dispatcher.channel_class = CompleteRequestsNeedNoContinue

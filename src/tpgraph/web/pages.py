@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory, url_for
@@ -27,7 +28,7 @@ from tpgraph.catalogue.named_queries import NamedQuery, find
 from tpgraph.catalogue.parameters import resolve
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
 from tpgraph.endpoint.query_service import QueryService, Reply, text_reply
-from tpgraph.model.iris import record_iri
+from tpgraph.model.iris import graph_iri_of_path, record_iri_of_path, slug_of
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, VOCAB_IRI
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.sparql.values import ParameterError, with_values
@@ -38,6 +39,8 @@ from tpgraph.web.responses import html, rdf
 RDF_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
               "application/trig", "application/n-quads")
 PAGE_OFFERS = ("text/html", *RDF_OFFERS)
+QUERY_SAFE = "=&;%+/?:@,!$'()*~"
+"""Kept as they are when a redirect carries the query string on; every other byte is percent-encoded."""
 """A browser gets HTML (it asks for it first); ``*/*`` too. RDF clients name their syntax."""
 
 DESCRIBE = """
@@ -281,18 +284,30 @@ def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: 
                    vocab_html: Callable[[], str], fail: Callable[[int, str], Response]) -> None:
     """Add ``/id/…``, ``/graph/…``, ``/vocab`` and the built OWL files to ``app``: thin views."""
 
-    @app.get("/id/<kind>/<slug>")
-    def record_page(kind: str, slug: str) -> Response:
+    def moved(path: str) -> Response:
+        """303 to ``path`` (where a label or synonym in the request's path led), keeping the query string."""
+        query = f"?{quote(request.query_string, safe=QUERY_SAFE)}" if request.query_string else ""
+        return redirect(path + query, 303)
+
+    def find_record(kind: str, slug: str) -> tuple[ox.NamedNode | None, Response | None]:
+        """The record ``/id/<kind>/<slug>`` names, or the answer instead: 404 for no such record, 303 when
+        the path gives a label or synonym (or a slug's other spelling) rather than the slug."""
         if kind not in RECORD_TYPES:
-            return fail(404, f"no record type '{kind}' (types: {', '.join(RECORD_TYPES)})")
-        iri = ox.NamedNode(record_iri(kind, slug))
+            return None, fail(404, f"no record type '{kind}' (types: {', '.join(RECORD_TYPES)})")
         try:
             found = pages.resolve(kind, slug)
         except ParameterError as err:
-            return fail(404, str(err))
-        if found != iri:  # a label or synonym in the path: send the reader to the record's own IRI
-            query = f"?{request.query_string.decode()}" if request.query_string else ""
-            return redirect(local_href(found.value) + query, 303)  # type: ignore[operator]
+            return None, fail(404, str(err))
+        if found.value != record_iri_of_path(kind, slug):
+            suffix = "/map.svg" if request.path.endswith("/map.svg") else ""
+            return None, moved(f"/id/{kind}/{slug_of(found.value)}{suffix}")
+        return found, None
+
+    @app.get("/id/<kind>/<slug>")
+    def record_page(kind: str, slug: str) -> Response:
+        iri, other = find_record(kind, slug)
+        if iri is None:
+            return other  # type: ignore[return-value]
         media_type = wanted(PAGE_OFFERS)
         if media_type != "text/html":
             return rdf(pages.describe(iri), media_type)
@@ -302,17 +317,18 @@ def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: 
     def record_map(kind: str, slug: str) -> Response:
         if kind not in ("muscle", "group"):
             return fail(404, "only muscles and muscle groups have a body map")
-        iri = record_iri(kind, slug)
-        try:
-            pages.resolve(kind, iri)
-        except ParameterError as err:
-            return fail(404, str(err))
-        label = pages.labels_of({iri}).get(iri, slug)
-        return Response(pages.body_map(iri, label), content_type="image/svg+xml; charset=utf-8")
+        iri, other = find_record(kind, slug)
+        if iri is None:
+            return other  # type: ignore[return-value]
+        label = pages.labels_of({iri.value}).get(iri.value, slug)
+        return Response(pages.body_map(iri.value, label), content_type="image/svg+xml; charset=utf-8")
 
     @app.get("/graph/<path:rest>")
     def graph_page(rest: str) -> Response:
-        graph = ox.NamedNode(GRAPH_BASE + rest)
+        iri = graph_iri_of_path(rest)
+        if iri is None:
+            return graph_by_label(rest)
+        graph = ox.NamedNode(iri)
         quads = pages.graph_quads(graph)
         if not quads:
             return fail(404, f"no named graph {graph.value}")
@@ -321,6 +337,19 @@ def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: 
         if media_type != "text/html":
             return rdf(quads, media_type)
         return html(render_template("graph.html", iri=graph.value, table=pages.graph_table(graph, quads)))
+
+    def graph_by_label(rest: str) -> Response:
+        """``/graph/<type>/<label>[/<source>…]``: 303 to the record's graph when the label names a record."""
+        kind, _, tail = rest.partition("/")
+        label, _, more = tail.partition("/")
+        missing = fail(404, "no named graph at this path (a graph's path is /graph/<type>/<slug>[/<source>])")
+        if kind not in RECORD_TYPES or not label or (more and graph_iri_of_path(more) is None):
+            return missing
+        try:
+            found = pages.resolve(kind, label)
+        except ParameterError:
+            return missing
+        return moved(f"/graph/{kind}/{slug_of(found.value)}" + (f"/{more}" if more else ""))
 
     @app.get("/vocab")
     def vocab() -> Response:
@@ -334,7 +363,8 @@ def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: 
     @app.get("/vocab/<version>")
     def vocab_version(version: str) -> Response:
         """The ontology's version IRI (``…/vocab/0.1.0``) names the vocabulary this server documents."""
-        return redirect(url_for("vocab", **request.args), 303)
+        query = f"?{quote(request.query_string, safe=QUERY_SAFE)}" if request.query_string else ""
+        return redirect(url_for("vocab") + query, 303)
 
     @app.get("/dataset")
     def dataset() -> Response:
