@@ -26,8 +26,8 @@ from tpgraph.web.app import create_app
 REPO = Path(__file__).resolve().parents[1]
 
 CATALOGUE = {q.name: q for q in load_catalogue(REPO / "queries")}
-L2_GROIN = ["adductor-brevis", "adductor-longus", "adductor-magnus", "iliacus", "pectineus", "psoas-major",
-            "quadratus-lumborum", "vastus-intermedius"]
+L2_GROIN = ["adductor-brevis", "adductor-longus", "adductor-magnus", "gracilis", "iliacus", "pectineus",
+            "psoas-major", "quadratus-lumborum", "sartorius", "vastus-intermedius"]
 
 
 class RecordingStore:

@@ -228,7 +228,7 @@ def test_named_query_over_the_sandboxed_server(server: LiveServer) -> None:
     rows = body.decode("utf-8").splitlines()
     assert rows[0] == "muscle,label,intensity,support,rootSupport,referralSupport,sources,sourceIris,viaGroup,minority"
     assert sorted({row.split(",")[0].rsplit("/", 1)[1] for row in rows[1:]}) == [
-        "adductor-brevis", "adductor-longus", "adductor-magnus", "iliacus", "pectineus", "psoas-major",
-        "quadratus-lumborum", "vastus-intermedius"]
+        "adductor-brevis", "adductor-longus", "adductor-magnus", "gracilis", "iliacus", "pectineus",
+        "psoas-major", "quadratus-lumborum", "sartorius", "vastus-intermedius"]
     status, _, body = request(server, "GET", "/api/muscles-by-root?root=%22%20%7D%20UNION%20%7B")
     assert (status, body) == (400, b"muscles-by-root: no spinal nerve root called '\" } UNION {' in the graph\n")

@@ -342,6 +342,8 @@ def test_the_example_join_walks_uberon_part_of_through_the_datas_own_links(
         ["muscle", "label", "uberon", "whole", "wholeLabel"],
         ["https://w3id.org/tpgraph/id/muscle/gluteus-maximus", "gluteus maximus", OBO + "UBERON_0001370",
          OBO + "UBERON_0004470", "musculature of pelvic girdle"],
+        ["https://w3id.org/tpgraph/id/muscle/gluteus-medius", "gluteus medius", OBO + "UBERON_0001371",
+         OBO + "UBERON_0004470", "musculature of pelvic girdle"],
         ["https://w3id.org/tpgraph/id/muscle/rectus-femoris", "rectus femoris", OBO + "UBERON_0001378",
          OBO + "UBERON_0001377", "quadriceps femoris"],
         ["https://w3id.org/tpgraph/id/muscle/vastus-lateralis", "vastus lateralis", OBO + "UBERON_0001379",

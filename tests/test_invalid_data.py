@@ -46,9 +46,10 @@ EXPECTED: dict[str, list[str]] = {
         "{file}:16: 'extent_min_cm' must be a number, got '3-7' — write a range as two numbers, "
         "e.g. extent_min_cm: 3 and extent_max_cm: 7"
     ],
-    "dangling-reference.yaml": ["{file}:7: no nerve with id 'femoral-nerv' — did you mean 'femoral-nerve' or 'inferior-gluteal-nerve'?"],
+    "dangling-reference.yaml": ["{file}:7: no nerve with id 'femoral-nerv' — did you mean 'femoral-nerve' or 'perineal-nerve' or "
+                                  "'deep-temporal-nerves'?"],
     "duplicate-label.yaml": [
-        "data/muscles/psoas-major.yaml:6: label 'psoas major' of muscle 'psoas-major' is already a label or "
+        "data/muscles/psoas-major.yaml:10: label 'psoas major' of muscle 'psoas-major' is already a label or "
         "synonym of muscle 'psoas-major-2' ({file}:3); names must be unique within a type"
     ],
     "zone-view-mismatch.yaml": [
@@ -74,7 +75,7 @@ EXPECTED: dict[str, list[str]] = {
         "{file}:6: 'lower shin' (region/lower-shin): The region hierarchy has a cycle: this region is part of "
         "itself through 'part_of'.",
     ],
-    "duplicate-id.yaml": ["data/muscles/psoas-major.yaml:6: muscle id 'psoas-major' is already used at {file}:3"],
+    "duplicate-id.yaml": ["data/muscles/psoas-major.yaml:10: muscle id 'psoas-major' is already used at {file}:3"],
     "claim-outside-facts.yaml": [
         "{file}:5: unknown key 'origins' in muscle 'tensor-vastus-intermedius' — 'origins' is a sourced claim: put it in a facts "
         "block under its source"

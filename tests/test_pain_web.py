@@ -21,10 +21,10 @@ from tpgraph.web.app import create_app
 
 REPO = Path(__file__).resolve().parents[1]
 DRAWING = ["groin", "upper anterior thigh", "lower back"]
-TOP = [  # (rank, label, score, via group, covers)
-    (1, "iliacus", 0.8333, "iliopsoas",
-     [("groin", "spillover"), ("upper anterior thigh", "essential"), ("lower back", "essential")]),
+TOP = [  # (rank, label, score, via group, covers); psoas major's second source breaks the tie with iliacus
     (1, "psoas major", 0.8333, "iliopsoas",
+     [("groin", "spillover"), ("upper anterior thigh", "essential"), ("lower back", "essential")]),
+    (2, "iliacus", 0.8333, "iliopsoas",
      [("groin", "spillover"), ("upper anterior thigh", "essential"), ("lower back", "essential")]),
     (3, "internal oblique", 0.5833, None, [("groin", "essential"), ("lower back", "essential")]),
 ]
@@ -50,7 +50,7 @@ def test_api_json_is_a_list_in_rank_order(client: FlaskClient) -> None:
     assert len({r["muscle"] for r in rows}) == len(rows), "a muscle appears once"
     first = rows[0]
     assert first["misses"] == [] and first["minority"] is False and first["notice"] == NOTICE
-    assert first["patternSource"]["label"] == "NAT, Treating Psoas" and first["support"] == 1
+    assert first["patternSource"]["label"] == "NAT, Treating Psoas" and first["support"] == 2
     assert response.headers["Tpgraph-Notice"] == NOTICE
     assert rows[2]["misses"] == [{"iri": "https://w3id.org/tpgraph/id/region/upper-anterior-thigh",
                                   "label": "upper anterior thigh"}]
@@ -61,7 +61,7 @@ def test_api_csv(client: FlaskClient) -> None:
     assert (response.status_code, response.mimetype) == (200, "text/csv")
     rows = list(csv.DictReader(io.StringIO(response.data.decode())))
     assert [(r["rank"], r["label"], r["score"], r["viaGroup"]) for r in rows[:3]] == [
-        ("1", "iliacus", "0.8333", "iliopsoas"), ("1", "psoas major", "0.8333", "iliopsoas"),
+        ("1", "psoas major", "0.8333", "iliopsoas"), ("2", "iliacus", "0.8333", "iliopsoas"),
         ("3", "internal oblique", "0.5833", "")]
     assert rows[0]["covers"] == "groin (spillover); upper anterior thigh (essential); lower back (essential)"
     assert client.get("/api/pain?region=knee&format=csv").mimetype == "text/csv"
@@ -137,7 +137,7 @@ def test_cli_table_json_and_csv(built: BuildResult, capsys: pytest.CaptureFixtur
     assert (code, err) == (0, "")
     assert lines[0].split(" | ")[:3] == ["rank", "score", "muscle".ljust(len(lines[2].split(" | ")[2]))]
     assert [line.split(" | ")[2].strip() for line in lines[2:5]] == [
-        "iliacus (via iliopsoas)", "psoas major (via iliopsoas)", "internal oblique"]
+        "psoas major (via iliopsoas)", "iliacus (via iliopsoas)", "internal oblique"]
     assert lines[-2:] == ["drawn: groin, upper anterior thigh, lower back", NOTICE]
     code, out, err = run(capsys, built, *DRAWING, "--format", "json")
     assert code == 0 and top(json.loads(out)) == TOP

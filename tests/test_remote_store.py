@@ -280,8 +280,8 @@ def test_rows_over_the_cap_are_cut_and_announced(server: TripleStore) -> None:
     answer = remote(server).execute(QueryJob(query, "text/csv", row_cap=3))
     assert (answer.status, answer.truncated, answer.rows) == (200, True, 3)
     assert answer.body.decode().splitlines() == [
-        "s", "https://w3id.org/tpgraph/id/muscle/adductor-brevis", "https://w3id.org/tpgraph/id/muscle/adductor-longus",
-        "https://w3id.org/tpgraph/id/muscle/adductor-magnus"]
+        "s", "https://w3id.org/tpgraph/id/muscle/abductor-digiti-minimi-of-foot",
+        "https://w3id.org/tpgraph/id/muscle/abductor-digiti-minimi-of-hand", "https://w3id.org/tpgraph/id/muscle/abductor-hallucis"]
 
 
 @pytest.mark.parametrize("server", SERVERS, indirect=True)
