@@ -99,11 +99,12 @@ nondeterministic answer, and the same query is compared on the Oxigraph server."
 VIRTUOSO_NESTED_AGGREGATES = {"muscles-by-action", "muscles-by-nerve", "muscles-by-root", "muscles-by-root-and-region",
                                "muscles-by-root-range", "muscles-referring-to-region",
                                "muscles-referring-to-region-essential", "muscles-referring-to-region-in-source",
-                               "synergists"}
+                               "synergists", "pain-drawing-zones"}
 """The one-row-per-muscle queries (a GROUP BY over an ordered sub-select, with the parameter bound outside it and
-MIN over booleans): Virtuoso 7.2.5 returns MIN of booleans as integers and, on 2026-12-05, an empty answer for
-muscles-by-root-and-region where the embedded store and the Oxigraph server agree on eight rows. Compared on the
-Oxigraph server only; their claim-by-claim versions (…-claims) are compared on both."""
+MIN over booleans) and the pain-drawing zones (nested sub-selects that bind a boolean): Virtuoso 7.2.5 returns
+those booleans as xsd:integer 0/1 and, on 2026-12-05, an empty answer for muscles-by-root-and-region where the
+embedded store and the Oxigraph server agree on eight rows. Compared on the Oxigraph server only; their
+claim-by-claim versions (…-claims) are compared on both."""
 
 VIRTUOSO_QUIRKS = {
     "differential-diagnoses": "booleans",
