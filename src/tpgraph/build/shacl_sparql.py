@@ -9,7 +9,9 @@ gets is the shape's ``sh:message``, exactly as before.
 
 Supported, because the shapes use them: ``sh:targetClass`` (subclasses included, as pyshacl does with the
 ontology mixed in), ``sh:targetSubjectsOf``, ``sh:prefixes`` with ``sh:declare``, a SELECT projecting ``$this``
-and optionally ``?value``. Anything else is an error at build time, not a silently skipped rule.
+and optionally ``?value``, and constraints inside a property shape, whose ``$PATH`` stands for the shape's path
+(a predicate or ``sh:inversePath`` of one; the node shape holding it gives the targets). Anything else is an
+error at build time, not a silently skipped rule.
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ from rdflib.term import Node
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _THIS = re.compile(r"\$this\b")
+_PATH = re.compile(r"\$PATH\b")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class SparqlConstraint:
     """One ``sh:sparql`` constraint of a node shape, ready to run over every target at once."""
 
-    shape: URIRef
+    shape: Node
     message: str
     query: str
+    path: URIRef | None = None  # the property shape's predicate (not an inverse path): where the value was written
 
 
 def split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
@@ -51,8 +56,22 @@ def split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[SparqlConstrain
 def _compile(shapes: Graph, shape: Node, constraint: Node) -> SparqlConstraint:
     select = shapes.value(constraint, SH.select)
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
-    if select is None or message is None or not isinstance(shape, URIRef):
+    if select is None or message is None:
         raise ValueError(f"SPARQL constraint of {shape} needs sh:select and sh:message")
+    body, path = str(select), None
+    shape_path = shapes.value(shape, SH.path)
+    if shape_path is not None:
+        holders = list(shapes.subjects(SH.property, shape))
+        if len(holders) != 1:
+            raise ValueError(f"SPARQL constraint of property shape {shape}: it must belong to one node shape")
+        inverse = shapes.value(shape_path, SH.inversePath)
+        if isinstance(shape_path, URIRef):
+            body, path = _PATH.sub(f"<{shape_path}>", body), shape_path
+        elif isinstance(inverse, URIRef):
+            body = _PATH.sub(f"^<{inverse}>", body)
+        else:
+            raise ValueError(f"SPARQL constraint of property shape {shape}: $PATH must be a predicate or its inverse")
+        shape = holders[0]
     prefixes = "".join(
         f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
         for p in shapes.objects(constraint, SH.prefixes)
@@ -63,11 +82,14 @@ def _compile(shapes: Graph, shape: Node, constraint: Node) -> SparqlConstraint:
     targets += [f"{{ ?this <{p}> ?targetObject }}" for p in shapes.objects(shape, SH.targetSubjectsOf)]
     if not targets:
         raise ValueError(f"SPARQL constraint of {shape}: only sh:targetClass and sh:targetSubjectsOf are supported")
-    body = _THIS.sub("?this", str(select))
-    query = (f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{\n"
-             f"  {{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(targets)} }} }}\n"
-             f"  {{ {body} }}\n}}")
-    return SparqlConstraint(shape, str(message), query)
+    # The targets go first inside the constraint's own WHERE group, not beside it: a subquery is evaluated on
+    # its own, so a constraint made only of FILTERs (NOT EXISTS …) would see $this unbound.
+    target = f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(targets)} }} }}"
+    body, found = _WHERE.subn(lambda m: f"{m.group(0)}\n  {target}\n", _THIS.sub("?this", body), count=1)
+    if not found:
+        raise ValueError(f"SPARQL constraint of {shape}: sh:select needs a WHERE clause")
+    query = f"{prefixes}SELECT DISTINCT ?this ?value WHERE {{\n  {{ {body} }}\n}}"
+    return SparqlConstraint(shape, str(message), query, path)
 
 
 def violations(store: ox.Store, constraint: SparqlConstraint) -> list[tuple[URIRef, Node | None]]:
