@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Namespace, URIRef
@@ -28,6 +29,7 @@ from tpgraph.build.loader import LoadedData, load
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, TP, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
 from tpgraph.model.schema import EXTERNAL_IRIS, RECORD_TYPES
+from tpgraph.build.side_by_side import SideJob
 from tpgraph.build.sssom import sssom_tsv
 from tpgraph.build.validate import validate_loaded
 
@@ -259,23 +261,32 @@ def build(paths: ProjectPaths, out_dir: Path | None = None) -> BuildResult:
     """Load and validate the sources, infer, and replace ``out_dir`` (default ``dist/``) with the result.
 
     Raises ``DataError`` (with every problem, file:line) when the data do not load or validate; nothing is
-    written then.
+    written then. Validation and writing run side by side once the data are loaded (``side_by_side``): the
+    writer fills a staging folder that replaces ``out_dir`` only if the data validate.
     """
     out_dir = out_dir or paths.dist
     loaded = load(paths.data, paths.ontology)
-    validate_loaded(loaded, paths.shapes, paths.quality_checks)
-    derived = infer(loaded.dataset)
-    write_consensus(loaded.dataset)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    writer = SideJob(lambda: derive_and_write(loaded, staging, paths.import_module))
     try:
-        graphs = sum(1 for g in loaded.dataset.graphs() if len(g) and str(g.identifier).startswith(GRAPH_BASE))
-        counts = record_counts(loaded)
-        build_id = write_outputs(loaded.dataset, staging, {"graphs": graphs, "records": counts},
-                                 read_module(paths.import_module))
-        quads = json.loads((staging / "build.json").read_text())["quads"]
+        validate_loaded(loaded, paths.shapes, paths.quality_checks)
+        written = writer.result()
         replace_dir(staging, out_dir)
     except BaseException:
+        writer.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(out_dir, build_id, quads, graphs, counts, derived)
+    return BuildResult(out_dir, written["build_id"], written["quads"], written["graphs"], record_counts(loaded),
+                       written["derived"])
+
+
+def derive_and_write(loaded: LoadedData, staging: Path, import_module: Path) -> dict[str, Any]:
+    """Infer, assess consensus and write every output into ``staging``; what the build result needs."""
+    derived = infer(loaded.dataset)
+    write_consensus(loaded.dataset)
+    graphs = sum(1 for g in loaded.dataset.graphs() if len(g) and str(g.identifier).startswith(GRAPH_BASE))
+    build_id = write_outputs(loaded.dataset, staging, {"graphs": graphs, "records": record_counts(loaded)},
+                             read_module(import_module))
+    quads = json.loads((staging / "build.json").read_text())["quads"]
+    return {"build_id": build_id, "quads": quads, "graphs": graphs, "derived": derived}
