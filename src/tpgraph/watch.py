@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -31,6 +32,7 @@ log = logging.getLogger("tpgraph.watch")
 POLL_SECONDS = 1.0
 SETTLE_SECONDS = 0.5  # an editor's save (write, rename, chmod) settles before the rebuild starts
 BUILD_TIMEOUT = 900.0
+SUMMARY = re.compile(r"^\d+ problems? found; ")
 Snapshot = dict[str, tuple[int, int]]
 
 
@@ -116,8 +118,9 @@ def rebuild_in_child(root: Path, dist: Path, timeout: float = BUILD_TIMEOUT) -> 
     if done.returncode == 0:
         build_id = next((line.split()[-1] for line in done.stdout.splitlines() if line.startswith("build id ")), "")
         return RebuildOutcome(True, build_id)
-    message = (done.stderr.strip() or done.stdout.strip() or f"the build exited with status {done.returncode}")
-    return RebuildOutcome(False, message)
+    lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+    problems = [line for line in lines if not SUMMARY.match(line)]  # "3 problems found; nothing was built."
+    return RebuildOutcome(False, "\n".join(problems or lines) or f"the build exited with status {done.returncode}")
 
 
 def needs_build(dist: Path, poller: SourcePoller) -> bool:
