@@ -92,19 +92,21 @@ class Embedded:
 
 
 def start_embedded(settings: ServerSettings, dist: Path, external: Sequence[Path],
-                   watch: WatchState | None = None) -> Embedded:
+                   watch: WatchState | None = None, running: bool = False) -> Embedded:
     """Load ``dist`` (and the ``external`` files), fork its worker zygote and make its app.
 
     At start-up this runs before any thread exists. Under ``--watch`` a rebuilt dist is loaded by the watcher
     thread while the server runs: the zygote is then forked from a threaded process, which is safe here because
     the forked child touches only the store just loaded by this thread (no other thread holds its locks) and
-    Python re-initialises its own locks after a fork.
+    Python re-initialises its own locks after a fork; ``running`` makes the zygote close the sockets it
+    inherits from the running server.
     """
     store = OxigraphStore.from_dist(dist)
     # Before pool.start(): the zygote forks the store as it is then, so workers see only what is loaded by then.
     loaded = store.add_external(external, sys.stderr)
     pool = WorkerPool(store, SandboxSettings(workers=settings.workers, timeout=settings.timeout,
-                                             memory_limit_mb=settings.worker_memory_mb, acquire_timeout=1.0))
+                                             memory_limit_mb=settings.worker_memory_mb, acquire_timeout=1.0,
+                                             close_inherited_fds=running))
     pool.start()
     try:
         info = served_build(BuildInfo.from_dist(dist), loaded)
@@ -167,7 +169,7 @@ def serve_watching(settings: ServerSettings, paths: ProjectPaths, dist: Path, ex
     drain_seconds = settings.timeout + settings.queue_wait + 5.0
 
     def swap_in() -> str:
-        new = start_embedded(settings, dist, external, state)
+        new = start_embedded(settings, dist, external, state, running=True)
         drained = switch.swap(new.app)
         old, current[0] = current[0], new
         if not drained(drain_seconds):
