@@ -8,6 +8,7 @@ import json
 import shutil
 import threading
 import time
+import urllib.error
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -180,3 +181,35 @@ def test_watch_with_no_build_and_broken_sources_serves_nothing_and_says_why(
     err = capsys.readouterr().err
     assert "data/muscles/broken.yaml:4: not valid YAML" in err and "nothing was served" in err
     assert not (root / "dist").exists()
+
+
+NAMED_QUERY = """#+ summary: Every muscle's label
+#+ tags: [test]
+
+PREFIX tp: <https://w3id.org/tpgraph/vocab#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?label WHERE { ?muscle a tp:Muscle ; rdfs:label ?label }
+"""
+
+
+def api_status(server: LiveServer, path: str) -> int:
+    try:
+        with server.get(path, {"Accept": "application/sparql-results+json"}) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_a_new_named_query_is_served_and_a_malformed_header_keeps_the_catalogue(
+        watched: tuple[LiveServer, Path]) -> None:
+    server, root = watched
+    assert api_status(server, "/api/muscle-labels") == 404
+    (root / "queries" / "muscle-labels.rq").write_text(NAMED_QUERY, encoding="utf-8")
+    wait_for("the new named query", lambda: api_status(server, "/api/muscle-labels") == 200, server)
+
+    (root / "queries" / "muscle-labels.rq").write_text("#+ summary: [unclosed\n" + NAMED_QUERY, encoding="utf-8")
+    failed = wait_for("the reported problem", lambda: (h := health(server))["watch"]["problem"] and h, server)
+    assert failed["watch"]["problem"].startswith("queries/muscle-labels.rq: ")
+    assert api_status(server, "/api/muscle-labels") == 200  # the last good catalogue still answers
+

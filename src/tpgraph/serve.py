@@ -179,7 +179,7 @@ def serve_watching(settings: ServerSettings, paths: ProjectPaths, dist: Path, ex
         return new.info.build_id
 
     watcher = Watcher(poller, lambda: rebuild_in_child(paths.root, dist), swap_in, state,
-                      lambda: current[0].info.build_id)
+                      lambda: current[0].info.build_id, paths.root)
     watcher.start()
     try:
         _announce(settings, served, watching=[str(f) for f in watched_folders(paths)])

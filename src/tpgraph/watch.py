@@ -138,8 +138,9 @@ class Watcher:
     """
 
     def __init__(self, poller: SourcePoller, rebuild: Callable[[], RebuildOutcome], swap_in: Callable[[], str],
-                 state: WatchState, serving: Callable[[], str]):
+                 state: WatchState, serving: Callable[[], str], root: Path | None = None):
         self.poller = poller
+        self.root = root  # named files are shown relative to it, as the build's own messages are
         self.rebuild = rebuild
         self.swap_in = swap_in
         self.state = state
@@ -171,7 +172,8 @@ class Watcher:
             try:
                 build_id = self.swap_in()
             except Exception as err:  # noqa: BLE001 - any failure to serve the new build keeps the old one
-                self.report(f"{type(err).__name__}: {err}")
+                message = str(err) or type(err).__name__
+                self.report(message.replace(f"{self.root}{os.sep}", "") if self.root else message)
                 return
             self.state.succeeded()
             log.info(json.dumps({"watch": "swapped", "build_id": build_id,
