@@ -146,10 +146,12 @@ def test_a_request_in_flight_finishes_on_the_old_app_and_the_swap_waits_for_it()
     thread = threading.Thread(target=slow_request)
     thread.start()
     deadline = time.monotonic() + 5
-    while switch._current.in_flight == 0 and time.monotonic() < deadline:  # the request has entered the old app
+    while switch.in_flight == 0 and time.monotonic() < deadline:  # the request has entered the old app
         time.sleep(0.01)
     drained = switch.swap(app("new"))
-    assert b"".join(switch({}, lambda status, headers: None)) == b"new"
+    new_body = switch({}, lambda status, headers: None)
+    assert b"".join(new_body) == b"new" and len(new_body) == 1  # type: ignore[arg-type]
+    new_body.close()  # type: ignore[attr-defined]
     assert drained(0.05) is False  # the old app is still answering
     release.set()
     assert drained(5) is True

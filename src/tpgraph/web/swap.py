@@ -55,6 +55,13 @@ class _Body:
             self.tracked.leave()
 
 
+class _SizedBody(_Body):
+    """A body whose length the server may ask: waitress sets Content-Length itself for a one-part body."""
+
+    def __len__(self) -> int:
+        return len(self.body)  # type: ignore[arg-type]
+
+
 class AppSwitch:
     """The WSGI app the HTTP server runs under ``serve --watch``; ``swap`` puts a new app in front."""
 
@@ -63,18 +70,20 @@ class AppSwitch:
         self._lock = threading.Lock()
 
     @property
-    def app(self) -> Callable:
-        return self._current.app
+    def in_flight(self) -> int:
+        """Requests the current app is serving now."""
+        return self._current.in_flight
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         with self._lock:  # the app is chosen and counted in one step, so drain never misses a request
             tracked = self._current
             tracked.enter()
         try:
-            return _Body(tracked.app(environ, start_response), tracked)
+            body = tracked.app(environ, start_response)
         except BaseException:
             tracked.leave()
             raise
+        return (_SizedBody if hasattr(body, "__len__") else _Body)(body, tracked)
 
     def swap(self, app: Callable) -> Callable[[float], bool]:
         """Serve ``app`` from the next request on. Returns ``drained(timeout)``: wait until the previous app has
