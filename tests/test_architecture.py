@@ -82,7 +82,7 @@ def test_serve_with_root_serves_that_projects_releases_and_vocabulary(
     (paths.releases / "9.8.7" / "tpgraph.trig").write_text("# release of the project at --root\n", encoding="utf-8")
     served = {}
 
-    def capture(settings, project, rebuild=False, external=()):
+    def capture(settings, project, rebuild=False, external=(), watch=False):
         served.update(settings=settings, paths=project)
 
     monkeypatch.setattr(tpgraph.serve, "serve", capture)

@@ -295,6 +295,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from tpgraph.store.external import ExternalDataError, plan_external
     from tpgraph.serve import serve
+    from tpgraph.watch import BuildFailed
 
     paths = _paths(args)
     try:
@@ -312,10 +313,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     if args.store:
         return _serve_remote(args, settings)
+    if args.watch and not paths.data.is_dir():
+        print(f"--watch rebuilds from the sources, and {paths.data} does not exist; run it in a checkout or name "
+              "one with --root", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        serve(settings, paths, rebuild=args.build, external=args.external)
+        serve(settings, paths, rebuild=args.build, external=args.external, watch=args.watch)
     except DataError as err:
         return _report_problems(err)
+    except BuildFailed as err:
+        print(err, file=sys.stderr)
+        print("nothing was served: there is no earlier build to fall back on.", file=sys.stderr)
+        return EXIT_FAILED
     except ExternalDataError as err:
         return _report_external(err)
     except FileNotFoundError as err:
@@ -330,8 +339,9 @@ def _serve_remote(args: argparse.Namespace, settings) -> int:
     from tpgraph.store.remote import RemoteStoreError
     from tpgraph.serve import serve_remote
 
-    if args.external or args.build:
-        print("--with and --build act on the embedded store; they cannot be used with --store", file=sys.stderr)
+    if args.external or args.build or args.watch:
+        print("--with, --build and --watch act on the embedded store; they cannot be used with --store",
+              file=sys.stderr)
         return EXIT_USAGE
     try:
         serve_remote(settings, args.store)
@@ -459,6 +469,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="turn the result cache off (for benchmarks)")
     p.add_argument("--dist", help="built dataset folder (default: dist/)")
     p.add_argument("--build", action="store_true", help="rebuild from the sources before serving")
+    p.add_argument("--watch", action="store_true",
+                   help="rebuild when data/, ontology/ or queries/ change and swap the new build in; a bad edit "
+                        "keeps the last good build served and the pages, /health and the log say what to fix")
     p.add_argument("--store", metavar="QUERY_URL", help=STORE_HELP + "; no worker is forked, --workers caps the "
                    "queries in flight to it and --timeout is the HTTP timeout")
     _add_with(p)

@@ -48,6 +48,10 @@ class SandboxSettings:
     memory_limit_mb: int = 1024
     isolate_network: bool = True
     acquire_timeout: float = 0.0
+    # A pool started while the server runs (``serve --watch`` swapping a build in) forks its zygote from a
+    # process that holds client connections and the listening socket: the zygote closes them, so a connection
+    # the server closes really closes, and no port or older pool's pipe outlives the server.
+    close_inherited_fds: bool = False
 
 
 def _leave_network() -> bool:
@@ -104,6 +108,9 @@ def _zygote_main(store: OxigraphStore, commands: int, address: str, settings: Sa
     """Body of the zygote: fork one worker per byte read from the command pipe; exit when the pipe closes."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if settings.close_inherited_fds:  # keep stdin/out/err and the command pipe (see SandboxSettings)
+        os.closerange(3, commands)
+        os.closerange(commands + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     while True:
         try:
             data = os.read(commands, 1)

@@ -25,7 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tpgraph.web.api import register_api
 from tpgraph.catalogue.named_queries import NamedQuery, load_catalogue
 from tpgraph.web.fastpath import AnswerSparqlGets, ReplayCachedGets
-from tpgraph.endpoint.build_info import BuildInfo
+from tpgraph.endpoint.build_info import BuildInfo, WatchState
 from tpgraph.endpoint.metrics import Metrics
 from tpgraph.web.pages import PageQueryFailed, RecordPages, ServiceReader, register_pages
 from tpgraph.web.pain import register_pain
@@ -45,11 +45,12 @@ access_log = logging.getLogger("tpgraph.access")
 
 
 def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = None,
-               lookup: Store | None = None) -> Flask:
+               lookup: Store | None = None, watch: WatchState | None = None) -> Flask:
     """The tpgraph web application over ``store`` (see the module docstring).
 
     ``lookup`` is an in-process store for resolving named-query parameters (our own fixed queries, so they need
-    no sandbox); by default ``store`` itself when it can answer them.
+    no sandbox); by default ``store`` itself when it can answer them. ``watch`` (``serve --watch``) says whether
+    the sources on disk failed to rebuild: every HTML page then shows what to fix, and ``/health`` says it too.
     """
     app = Flask("tpgraph", root_path=str(Path(__file__).parent))  # templates/ and static/ live beside this module
     app.config["MAX_CONTENT_LENGTH"] = settings.body_limit
@@ -66,6 +67,10 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     def evaluate(job: QueryJob) -> Response:
         """A named query, bound and checked by the API, evaluated like any query on /sparql."""
         return respond(service.evaluate(job, request.method, request.if_none_match, request.remote_addr or "unknown"))
+
+    @app.context_processor
+    def build_problem() -> dict[str, Any]:
+        return {"build_problem": watch.problem if watch is not None else None}
 
     @app.before_request
     def start_timer() -> None:
@@ -138,6 +143,8 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
     def health() -> Response:
         body = {"status": "ok", "build_id": build.build_id, "triples": build.quads,
                 "workers_idle": getattr(getattr(store, "pool", None), "idle", None)}
+        if watch is not None:
+            body["watch"] = watch.as_json()
         return Response(json.dumps(body) + "\n", content_type="application/json")
 
     @app.get("/void")
