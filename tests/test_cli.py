@@ -56,6 +56,9 @@ def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert info["records"]["muscle"] == sum(len(YAML(typ="safe").load(f.read_text(encoding="utf-8"))["muscles"])
                                             for f in files)
     assert second == "build id " + json.loads((paths.dist / "build.json").read_text())["build_id"]
+    code, again, _ = run(capsys, "--root", str(paths.root), "build")
+    assert code == 0
+    assert again.splitlines() == [first.replace("built ", "up to date ", 1), second], "unchanged sources: reused"
 
 
 def test_failed_build_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:

@@ -33,11 +33,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     paths = _paths(args)
     try:
-        result = build(paths, Path(args.out) if args.out else None)
+        result = build(paths, Path(args.out) if args.out else None, force=args.force)
     except DataError as err:
         return _report_problems(err)
     records = ", ".join(f"{n} {t}" for t, n in result.records.items() if n)
-    print(f"built {result.out_dir}: {result.quads} quads in {result.graphs} named graphs "
+    print(f"{'up to date' if result.reused else 'built'} {result.out_dir}: {result.quads} quads in {result.graphs} named graphs "
           f"({result.derived} derived), records: {records}")
     print(f"build id {result.build_id}")
     return EXIT_OK
@@ -401,6 +401,8 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="load, validate, infer and write dist/ atomically")
     p.add_argument("--out", help="output folder (default: dist/)")
+    p.add_argument("--force", action="store_true",
+                   help="build even when the output folder already holds the build of these exact sources")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("release", help="build and publish releases/VERSION/ (never overwritten); log it in CHANGES.md")

@@ -13,7 +13,6 @@ import json
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from tpgraph.build.loader import LoadedData, load
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, TP, VOCAB_IRI
 from tpgraph.paths import ProjectPaths
 from tpgraph.model.schema import EXTERNAL_IRIS, RECORD_TYPES
+from tpgraph.build.freshness import STAMP, BuildResult, current_build, inputs_digest, write_stamp
 from tpgraph.build.side_by_side import SideJob
 from tpgraph.build.sssom import sssom_tsv
 from tpgraph.build.validate import validate_loaded
@@ -57,19 +57,8 @@ OUTPUTS = (
     "tpgraph.sssom.tsv",
     "catalog-v001.xml",
     f"imports/{MODULE_FILE}",
+    STAMP,
 )
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build wrote, for the CLI to report."""
-
-    out_dir: Path
-    build_id: str
-    quads: int
-    graphs: int
-    records: dict[str, int]
-    derived: int
 
 
 def canonical_nquads(dataset: Dataset) -> str:
@@ -257,14 +246,18 @@ def replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(paths: ProjectPaths, out_dir: Path | None = None) -> BuildResult:
+def build(paths: ProjectPaths, out_dir: Path | None = None, force: bool = False) -> BuildResult:
     """Load and validate the sources, infer, and replace ``out_dir`` (default ``dist/``) with the result.
 
     Raises ``DataError`` (with every problem, file:line) when the data do not load or validate; nothing is
     written then. Validation and writing run side by side once the data are loaded (``side_by_side``): the
-    writer fills a staging folder that replaces ``out_dir`` only if the data validate.
+    writer fills a staging folder that replaces ``out_dir`` only if the data validate. When ``out_dir`` already
+    holds the intact build of the same inputs (``freshness``), it is returned as it is, unless ``force``.
     """
     out_dir = out_dir or paths.dist
+    digest = inputs_digest(paths)
+    if not force and (current := current_build(out_dir, digest)) is not None:
+        return current
     loaded = load(paths.data, paths.ontology)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
@@ -272,6 +265,7 @@ def build(paths: ProjectPaths, out_dir: Path | None = None) -> BuildResult:
     try:
         validate_loaded(loaded, paths.shapes, paths.quality_checks)
         written = writer.result()
+        write_stamp(staging, digest, written["derived"], record_counts(loaded))
         replace_dir(staging, out_dir)
     except BaseException:
         writer.cancel()
