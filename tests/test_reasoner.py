@@ -14,8 +14,10 @@ from tpgraph.model.iris import record_key_of_graph
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, TP
 from tpgraph.paths import ProjectPaths
 from tpgraph.build.reasoner import check_dataset, quickxplain
+from tpgraph.cli import main
 
 
+REPO = Path(__file__).resolve().parents[1]
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
 
 
@@ -85,3 +87,18 @@ def test_clash_between_two_records_names_both(repo_paths: ProjectPaths) -> None:
     result = check_dataset(dataset)
     assert not result.consistent
     assert sorted(result.clash) == ["landmark/lesser-trochanter", "region/groin"]
+
+
+@needs_java
+def test_check_command_runs_the_profile_check_beside_hermit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`tpgraph check` on a two-record project: both verdicts, in order, exit 0 (the profile JVM runs on a thread)."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    (root / "data" / "sources").mkdir(parents=True)
+    (root / "data" / "sources" / "core.yaml").write_text(
+        "sources:\n  - id: tpgraph\n    label: tpgraph vocabulary\n    title: tpgraph vocabulary and record definitions\n"
+        "    creator: tpgraph contributors\n    definition: tpgraph's own definitions.\n", encoding="utf-8")
+    assert main(["--root", str(root), "check"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["OWL 2 DL profile: no violations", "HermiT: ontology and data are consistent"]
+    assert err == ""

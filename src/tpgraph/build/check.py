@@ -7,6 +7,7 @@ from. The CLI only prints what these return.
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,17 +19,34 @@ from tpgraph.build.owl_profile import check_owl2_dl
 from tpgraph.build.reasoner import CheckResult, check_dataset
 
 
-def profile_violations(loaded: LoadedData, import_module: Path) -> list[str]:
+def start_profile_check(loaded: LoadedData, import_module: Path) -> Future[list[str]]:
     """The OWL 2 DL profile violations of the loaded ontology and data with the import module embedded.
 
-    Raises ProfileCheckError when the check cannot run (no Java, no HermiT jar).
+    The future raises ProfileCheckError when the check cannot run (no Java, no HermiT jar). The OWL file is
+    written now; the profile check (a JVM of its own) then runs on a thread beside the caller.
+
+    ``tpgraph check`` runs HermiT meanwhile: both spend most of their time in Java, so on two cores the check
+    takes about as long as the longer of the two. The file is written before this returns because the
+    consistency check adds the build's inferences to the same dataset.
     """
-    with tempfile.TemporaryDirectory(prefix="tpgraph-check-") as tmp:
-        owl_path = Path(tmp) / "tpgraph.owl"
+    tmp = tempfile.TemporaryDirectory(prefix="tpgraph-check-")
+    owl_path = Path(tmp.name) / "tpgraph.owl"
+    try:
         quads = parse_nquads(canonical_nquads(loaded.dataset))
         module = read_module(import_module)
         ox.serialize(owl_triples(quads, False, module, embed_module=True), str(owl_path), ox.RdfFormat.RDF_XML)
-        return list(check_owl2_dl(owl_path))
+    except BaseException:
+        tmp.cleanup()
+        raise
+
+    def run() -> list[str]:
+        with tmp:
+            return list(check_owl2_dl(owl_path))
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tpgraph-profile")
+    future = pool.submit(run)
+    pool.shutdown(wait=False)
+    return future
 
 
 def consistency(loaded: LoadedData) -> CheckResult:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.term import Node
 
 from tpgraph.model.iris import record_key_of_graph
 from tpgraph.model.namespaces import ONTOLOGY_GRAPH, PROVENANCE_GRAPH
@@ -61,21 +62,32 @@ def record_key(graph_iri: str) -> str | None:
     return record_key_of_graph(graph_iri)
 
 
-def record_graphs(dataset: Dataset) -> tuple[Graph, dict[str, Graph]]:
-    """Split a built dataset into the background (ontology) and one graph per record."""
-    background = Graph()
-    for triple in dataset.graph(ONTOLOGY_GRAPH):
-        background.add(triple)
-    items: dict[str, Graph] = defaultdict(Graph)
-    provenance = dataset.graph(PROVENANCE_GRAPH)
-    for graph in dataset.graphs():
-        key = record_key(str(graph.identifier))
-        if key is None or graph.identifier in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH) or len(graph) == 0:
-            continue
-        for triple in graph:
-            items[key].add(triple)
-        for triple in provenance.triples((graph.identifier, None, None)):
-            items[key].add(triple)
+Triple = tuple[Node, Node, Node]
+
+
+def record_graphs(dataset: Dataset) -> tuple[set[Triple], dict[str, set[Triple]]]:
+    """Split a built dataset into the background (ontology) and the triples of each record.
+
+    One pass over the quads: asking rdflib's context-aware store for one graph at a time scans the whole
+    dataset each time (seconds at whole-body size). A record's triples are those of its graphs plus what the
+    provenance graph says about each of them.
+    """
+    background: set[Triple] = set()
+    items: dict[str, set[Triple]] = defaultdict(set)
+    about_graph: dict[Node, list[Triple]] = defaultdict(list)
+    graphs_of: dict[str, set[Node]] = defaultdict(set)
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        if name == ONTOLOGY_GRAPH:
+            background.add((s, p, o))
+        elif name == PROVENANCE_GRAPH:
+            about_graph[s].append((s, p, o))
+        elif (key := record_key(str(name))) is not None:
+            items[key].add((s, p, o))
+            graphs_of[key].add(name)
+    for key, names in graphs_of.items():
+        for name in names:
+            items[key].update(about_graph.get(name, ()))
     return background, dict(sorted(items.items()))
 
 
@@ -107,11 +119,9 @@ def check_dataset(dataset: Dataset, reasoner: Callable[[Graph], bool] = hermit_c
         nonlocal calls
         calls += 1
         graph = Graph()
-        for triple in background:
-            graph.add(triple)
+        graph.addN((s, p, o, graph) for s, p, o in background)
         for key in keys:
-            for triple in items[key]:
-                graph.add(triple)
+            graph.addN((s, p, o, graph) for s, p, o in items[key])
         return reasoner(graph)
 
     clash = quickxplain(list(items), consistent)
