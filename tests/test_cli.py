@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,3 +177,24 @@ def test_release_and_imports_commands(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "## 0.1.0" in (paths.root / "CHANGES.md").read_text(encoding="utf-8")
     code, _, err = run(capsys, "--root", str(paths.root), "release", "0.1.0", "--out", str(releases))
     assert code == 2 and err.startswith("release refused: ")
+
+
+def test_build_shows_its_progress_on_a_terminal_only(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    (root / "data" / "sources").mkdir(parents=True)
+    (root / "data" / "sources" / "core.yaml").write_text(
+        "sources:\n  - id: tpgraph\n    label: tpgraph vocabulary\n    title: tpgraph vocabulary and record definitions\n"
+        "    creator: tpgraph contributors\n    definition: tpgraph's own definitions.\n", encoding="utf-8")
+    monkeypatch.delenv("CI", raising=False)
+    code, _, err = run(capsys, "--root", str(root), "build")
+    assert (code, err) == (0, ""), "no terminal: no progress"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, "--root", str(root), "build", "--force")
+    assert code == 0 and out.startswith(f"built {root / 'dist'}: ")
+    stages = [re.sub(r"^\s*\d+\.\d s  ", "", part) for part in err.split("\r\033[K") if part]
+    assert stages == [f"reading {root / 'data'}…", "validating 1 record and writing dist/ side by side…"]
+    monkeypatch.setenv("CI", "true")
+    code, _, err = run(capsys, "--root", str(root), "build", "--force")
+    assert (code, err) == (0, ""), "CI logs get no progress line"

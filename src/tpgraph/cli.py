@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tpgraph.build.loader import DataError
@@ -28,14 +30,30 @@ def _report_problems(err: DataError, outcome: str = "nothing was built") -> int:
     return EXIT_FAILED
 
 
+def _progress_line() -> Callable[[str], None] | None:
+    """On a terminal, one line on stderr rewritten at each stage with the time so far; nothing in logs or CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    start = time.monotonic()
+
+    def show(stage: str) -> None:
+        print(f"\r\033[K{time.monotonic() - start:5.1f} s  {stage}…", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from tpgraph.build.dist import build
 
     paths = _paths(args)
+    progress = _progress_line()
     try:
-        result = build(paths, Path(args.out) if args.out else None, force=args.force)
+        result = build(paths, Path(args.out) if args.out else None, force=args.force, progress=progress)
     except DataError as err:
         return _report_problems(err)
+    finally:
+        if progress is not None:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)  # the progress line gives way to the result
     records = ", ".join(f"{n} {t}" for t, n in result.records.items() if n)
     print(f"{'up to date' if result.reused else 'built'} {result.out_dir}: {result.quads} quads in {result.graphs} named graphs "
           f"({result.derived} derived), records: {records}")

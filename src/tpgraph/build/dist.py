@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -246,19 +247,25 @@ def replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(paths: ProjectPaths, out_dir: Path | None = None, force: bool = False) -> BuildResult:
+def build(paths: ProjectPaths, out_dir: Path | None = None, force: bool = False,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
     """Load and validate the sources, infer, and replace ``out_dir`` (default ``dist/``) with the result.
 
     Raises ``DataError`` (with every problem, file:line) when the data do not load or validate; nothing is
     written then. Validation and writing run side by side once the data are loaded (``side_by_side``): the
     writer fills a staging folder that replaces ``out_dir`` only if the data validate. When ``out_dir`` already
     holds the intact build of the same inputs (``freshness``), it is returned as it is, unless ``force``.
+    ``progress`` hears each stage as it starts (the CLI shows it on a terminal).
     """
+    say = progress or (lambda stage: None)
     out_dir = out_dir or paths.dist
     digest = inputs_digest(paths)
     if not force and (current := current_build(out_dir, digest)) is not None:
         return current
+    say(f"reading {paths.data}")
     loaded = load(paths.data, paths.ontology)
+    count = len(loaded.records)
+    say(f"validating {count} record{'s' if count != 1 else ''} and writing {out_dir.name}/ side by side")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     writer = SideJob(lambda: derive_and_write(loaded, staging, paths.import_module))
