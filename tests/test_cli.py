@@ -198,3 +198,13 @@ def test_build_shows_its_progress_on_a_terminal_only(tmp_path: Path, capsys: pyt
     monkeypatch.setenv("CI", "true")
     code, _, err = run(capsys, "--root", str(root), "build", "--force")
     assert (code, err) == (0, ""), "CI logs get no progress line"
+
+
+def test_a_root_without_a_project_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--root", str(tmp_path / "nothere"), "validate")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"tpgraph.ttl:1: no ontology at {tmp_path / 'nothere' / 'ontology' / 'tpgraph.ttl'}: is the project folder "
+        "(--root) the one holding ontology/ and data/?",
+        "1 problem found; the data are invalid.",
+    ]

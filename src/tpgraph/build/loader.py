@@ -729,6 +729,9 @@ class Loader:
 def load_ontology(path: Path) -> Graph:
     """Parse the ontology Turtle, turning a syntax error into a located Problem."""
     graph = Graph()
+    if not path.is_file():  # rdflib would report a file URI it made up from a relative path
+        raise DataError([Problem(Location(path.name, 1), f"no ontology at {path.resolve()}: is the project folder "
+                                                         "(--root) the one holding ontology/ and data/?")])
     try:
         graph.parse(path, format="turtle")
     except Exception as err:  # rdflib raises several parser exception types
