@@ -88,6 +88,11 @@ def test_region_and_condition_pages(client: FlaskClient) -> None:
     assert '<a href="/id/group/iliopsoas">iliopsoas</a>' in html
     html = page(client, "/id/landmark/lesser-trochanter")
     assert "Statements, by source" in html and '<a href="/id/muscle/psoas-major">psoas major</a>' in html
+    html = page(client, "/id/landmark/greater-trochanter")
+    assert ">Muscles attaching here</h2>" in html
+    assert ('<a href="/id/muscle/obturator-externus">obturator externus</a> — insertion '
+            '<span class="via">(through its part trochanteric fossa)</span>') in html
+    assert '<a href="/id/landmark/trochanteric-fossa">trochanteric fossa</a> <span class="via">(part of site)</span>' in html
 
 
 def test_where_does_it_hurt(client: FlaskClient) -> None:
