@@ -2,9 +2,9 @@
 
 Each claim graph ``G`` gets a sibling ``G/derived`` holding only what follows from ``G`` itself plus tpgraph's
 own vocabularies (the region, nerve and site hierarchies): no derived triple joins two sources, so every
-derived row still has exactly one source. Derived: inverse links, the plain symmetric antagonist link, the regions a referral zone
-reaches (its leaf regions and every region containing them) and the muscle-to-region shortcut, and the
-transitive closures of the region, nerve and attachment-site hierarchies.
+derived row still has exactly one source. Derived: inverse links, the plain symmetric antagonist link, the
+regions a referral zone reaches (its leaf regions and every region containing them) and the muscle-to-region
+shortcut, and the transitive closures of the region, nerve and attachment-site hierarchies.
 """
 
 from __future__ import annotations
