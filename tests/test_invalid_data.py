@@ -95,6 +95,13 @@ EXPECTED: dict[str, list[str]] = {
         "the muscle, where a source states them)."
     ],
     "part-of-a-group.yaml": ["{file}:5: 'iliopsoas' is a muscle group, but 'part_of' takes a muscle"],
+    "site-cycle.yaml": [
+        "{file}:3: 'upper lip of the crest' (landmark/upper-lip-of-crest): The attachment-site hierarchy has a "
+        "cycle: this site is part of itself through 'part_of'.",
+        "{file}:6: 'lower lip of the crest' (landmark/lower-lip-of-crest): The attachment-site hierarchy has a "
+        "cycle: this site is part of itself through 'part_of'.",
+    ],
+    "site-part-of-a-muscle.yaml": ["{file}:5: 'psoas-major' is a muscle, but 'part_of' takes an attachment site"],
     "qualified-action-without-condition.yaml": [
         "{file}:8: this qualified action needs 'when' (the condition under which the source says the muscle "
         "performs it)"

@@ -88,6 +88,11 @@ def test_region_and_condition_pages(client: FlaskClient) -> None:
     assert '<a href="/id/group/iliopsoas">iliopsoas</a>' in html
     html = page(client, "/id/landmark/lesser-trochanter")
     assert "Statements, by source" in html and '<a href="/id/muscle/psoas-major">psoas major</a>' in html
+    html = page(client, "/id/landmark/greater-trochanter")
+    assert ">Muscles attaching here</h2>" in html
+    assert ('<a href="/id/muscle/obturator-externus">obturator externus</a> — insertion '
+            '<span class="via">(through its part trochanteric fossa)</span>') in html
+    assert '<a href="/id/landmark/trochanteric-fossa">trochanteric fossa</a> <span class="via">(part of site)</span>' in html
 
 
 def test_where_does_it_hurt(client: FlaskClient) -> None:
@@ -129,7 +134,7 @@ def test_the_vocabulary(client: FlaskClient, store: OxigraphStore) -> None:
                          "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/tpgraph/vocab#')) "
                          "FILTER(?k IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty)) }")
     names = sorted(row[0].value.split("#", 1)[1] for row in terms)
-    assert len(names) == 111  # 110, and tp:laySynonym (the pain-drawing search)
+    assert len(names) == 113  # 110, tp:laySynonym (the pain-drawing search), tp:partOfSite and tp:withinSite
     assert [n for n in names if f'id="{n}"' not in html] == []
     response = client.get("/vocab", headers={"Accept": "text/turtle"})
     triples = {q.triple for q in ox.parse(response.data, format=ox.RdfFormat.TURTLE)}

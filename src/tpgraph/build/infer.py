@@ -1,10 +1,10 @@
 """Materialise the inferences queries rely on, at build time, into derived graphs.
 
 Each claim graph ``G`` gets a sibling ``G/derived`` holding only what follows from ``G`` itself plus tpgraph's
-own vocabularies (the region hierarchy): no derived triple joins two sources, so every derived row still has
-exactly one source. Derived: inverse links, the plain symmetric antagonist link, the regions a referral zone
-reaches (its leaf regions and every region containing them) and the muscle-to-region shortcut, and the
-transitive closures of the region and nerve hierarchies.
+own vocabularies (the region, nerve and site hierarchies): no derived triple joins two sources, so every
+derived row still has exactly one source. Derived: inverse links, the plain symmetric antagonist link, the
+regions a referral zone reaches (its leaf regions and every region containing them) and the muscle-to-region
+shortcut, and the transitive closures of the region, nerve and attachment-site hierarchies.
 """
 
 from __future__ import annotations
@@ -27,18 +27,30 @@ INVERSES: tuple[tuple[URIRef, URIRef], ...] = (
 DERIVED_SUFFIX = "/derived"
 
 
+HIERARCHIES: dict[URIRef, tuple[URIRef, ...]] = {
+    TP.withinRegion: (TP.partOfRegion,),
+    TP.withinNerve: (TP.branchOf, TP.divisionOf),
+    TP.withinSite: (TP.partOfSite,),
+}
+"""Each materialised transitive property and the direct links it closes over. All three hierarchies are
+tpgraph's own anatomy (core record keys), so a closure never mixes sources."""
+
+Closures = dict[URIRef, dict[URIRef, set[URIRef]]]
+"""Per transitive property of ``HIERARCHIES``: every member's strict ancestors."""
+
+
 def derived_graph_iri(graph: URIRef) -> URIRef:
     return URIRef(str(graph) + DERIVED_SUFFIX)
 
 
-def region_ancestors(dataset: Dataset) -> dict[URIRef, set[URIRef]]:
-    """Every region's strict ancestors through ``partOfRegion`` (the hierarchy is tpgraph vocabulary)."""
-    return ancestors_through(dataset, (TP.partOfRegion,))
-
-
 def nerve_ancestors(dataset: Dataset) -> dict[URIRef, set[URIRef]]:
     """Every nerve's strict ancestors through ``branchOf`` and ``divisionOf`` (tpgraph vocabulary too)."""
-    return ancestors_through(dataset, (TP.branchOf, TP.divisionOf))
+    return ancestors_through(dataset, HIERARCHIES[TP.withinNerve])
+
+
+def hierarchy_closures(dataset: Dataset) -> Closures:
+    """The closure of every hierarchy in ``HIERARCHIES``, computed once per build."""
+    return {within: ancestors_through(dataset, predicates) for within, predicates in HIERARCHIES.items()}
 
 
 def ancestors_through(dataset: Dataset, predicates: tuple[URIRef, ...]) -> dict[URIRef, set[URIRef]]:
@@ -86,10 +98,9 @@ class GraphTriples:
         return self.by_predicate.get(predicate, [])
 
 
-def derive_for_graph(
-    graph: GraphTriples, ancestors: dict[URIRef, set[URIRef]], nerves: dict[URIRef, set[URIRef]]
-) -> list[tuple[URIRef, URIRef, URIRef]]:
-    """The triples that follow from one graph (plus the region and nerve hierarchies)."""
+def derive_for_graph(graph: GraphTriples, closures: Closures) -> list[tuple[URIRef, URIRef, URIRef]]:
+    """The triples that follow from one graph (plus the region, nerve and site hierarchies)."""
+    ancestors = closures[TP.withinRegion]
     out: list[tuple[URIRef, URIRef, URIRef]] = []
     for prop, inverse in INVERSES:
         for s, o in graph.subject_objects(prop):
@@ -109,13 +120,11 @@ def derive_for_graph(
                     for region in {leaf, *ancestors.get(leaf, set())}:
                         out.append((zone, TP.refersToRegion, region))
                         out.append((holder, TP.refersPainTo, region))
-    for region, _ in graph.subject_objects(TP.partOfRegion):
-        for ancestor in ancestors.get(region, set()):
-            out.append((region, TP.withinRegion, ancestor))
-    branches = {s for s, _ in graph.subject_objects(TP.branchOf)} | {s for s, _ in graph.subject_objects(TP.divisionOf)}
-    for nerve in branches:
-        for ancestor in nerves.get(nerve, set()):
-            out.append((nerve, TP.withinNerve, ancestor))
+    for within, predicates in HIERARCHIES.items():
+        parts = {s for predicate in predicates for s, _ in graph.subject_objects(predicate)}
+        for part in parts:
+            for ancestor in closures[within].get(part, set()):
+                out.append((part, within, ancestor))
     return out
 
 
@@ -143,14 +152,13 @@ def claim_graphs(dataset: Dataset) -> dict[URIRef, GraphTriples]:
 
 def infer(dataset: Dataset) -> int:
     """Add a derived graph beside every claim graph that implies something; return the triples added."""
-    ancestors = region_ancestors(dataset)
-    nerves = nerve_ancestors(dataset)
+    closures = hierarchy_closures(dataset)
     provenance = dataset.graph(PROVENANCE_GRAPH)
     added = 0
     graphs = claim_graphs(dataset)
     for source_iri in sorted(graphs, key=str):
         graph = graphs[source_iri]
-        new = [t for t in derive_for_graph(graph, ancestors, nerves) if t not in graph.triples]
+        new = [t for t in derive_for_graph(graph, closures) if t not in graph.triples]
         if not new:
             continue
         derived = dataset.graph(derived_graph_iri(source_iri))

@@ -142,6 +142,7 @@ class TP(DefinedNamespace):
     pages: URIRef
     partOfMuscle: URIRef
     partOfRegion: URIRef
+    partOfSite: URIRef
     qualifiedAction: URIRef
     redFlag: URIRef
     refersPainTo: URIRef
@@ -155,6 +156,7 @@ class TP(DefinedNamespace):
     url: URIRef
     withinNerve: URIRef
     withinRegion: URIRef
+    withinSite: URIRef
 
 
 PREFIXES: dict[str, str] = {

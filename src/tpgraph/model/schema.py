@@ -282,7 +282,14 @@ RECORD_TYPES: dict[str, RecordType] = {
         ),
         RecordType("group", "groups", TP.MuscleGroup, "muscle group", core=MAPPINGS, facts=MUSCLE_FACTS),
         RecordType("joint", "joints", TP.Joint, "joint", core=MAPPINGS),
-        RecordType("landmark", "landmarks", TP.AttachmentSite, "attachment site", core=MAPPINGS),
+        RecordType("landmark", "landmarks", TP.AttachmentSite, "attachment site",
+            core=(
+                Field("part_of", TP.partOfSite, Kind.REF, many=True, targets=("landmark",),
+                      help="the larger site this one is part of (trochanteric fossa: medial surface of the "
+                           "greater trochanter); the larger site answers for muscles attaching to its parts"),
+                *MAPPINGS,
+            ),
+        ),
         RecordType("nerve", "nerves", TP.Nerve, "nerve",
             core=(
                 Field("branch_of", TP.branchOf, Kind.REF, many=True, targets=("nerve",),

@@ -222,6 +222,8 @@ class RecordPages:
             context["roots"] = self.rows("roots-of-muscles-referring-to-region", iri)
         elif kind == "condition":
             context["listed_by"] = self.rows("muscles-with-differential-claims", iri)
+        elif kind == "landmark":
+            context["attaching"] = self.rows("muscles-attaching-to-site", iri)
         incoming = list(self.reader.select(INCOMING, {"record": iri}))
         relations = self.labels_of({p.value for _, p, _ in incoming})
         context["incoming"] = sorted({(cell(s, lab.value), relations.get(p.value, _short(p.value)))
