@@ -28,8 +28,8 @@ from tpgraph.catalogue.named_queries import NamedQuery, find
 from tpgraph.catalogue.parameters import resolve
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
 from tpgraph.endpoint.query_service import QueryService, Reply, text_reply
-from tpgraph.model.iris import graph_iri_of_path, record_iri_of_path, slug_of
-from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, VOCAB_IRI
+from tpgraph.model.iris import graph_iri_of_path, graph_path_of, local_path, record_iri_of_path, slug_of, type_of_record
+from tpgraph.model.namespaces import ID_BASE, PREFIXES
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.sparql.values import ParameterError, with_values
 from tpgraph.store.interface import QueryJob, SelectResult, Store, Term
@@ -65,9 +65,11 @@ GRAPH_QUADS = """SELECT ?s ?p ?o ?g WHERE {
 INCOMING = """
 SELECT DISTINCT ?s ?p ?label WHERE {
   ?s ?p ?record .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/tpgraph/id/") && !CONTAINS(STR(?s), "#"))
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?recordBase) && !CONTAINS(STR(?s), "#"))
   ?s rdfs:label ?label .
 }"""
+"""The records (not their nested nodes) that point at ``?record``; ``?recordBase`` is bound to the record
+IRI base (``namespaces.ID_BASE``) in the VALUES block, so the IRI scheme is spelled in ``model/`` only."""
 
 MUSCLE_SECTIONS = (
     ("Etymology", ("has etymon",)),
@@ -99,21 +101,11 @@ class Cell:
     href: str | None = None
 
 
-def local_href(iri: str) -> str | None:
-    """The path on this server of one of tpgraph's IRIs (``/id/…``, ``/graph/…``, ``/vocab#…``)."""
-    for base, prefix in ((ID_BASE, "/id/"), (GRAPH_BASE, "/graph/")):
-        if iri.startswith(base):
-            return prefix + iri[len(base):]
-    if iri.startswith(VOCAB_IRI.rstrip("#")):
-        return "/vocab" + iri[len(VOCAB_IRI.rstrip("#")):]
-    return None
-
-
 def cell(term: ox.Term | None, label: str | None = None) -> Cell:
     if term is None:
         return Cell("")
     if isinstance(term, ox.NamedNode):
-        href = local_href(term.value)
+        href = local_path(term.value)
         return Cell(label or _short(term.value), href or term.value)
     return Cell(label or term.value)
 
@@ -222,7 +214,7 @@ class RecordPages:
             context["roots"] = self.rows("roots-of-muscles-referring-to-region", iri)
         elif kind == "condition":
             context["listed_by"] = self.rows("muscles-with-differential-claims", iri)
-        incoming = list(self.reader.select(INCOMING, {"record": iri}))
+        incoming = list(self.reader.select(INCOMING, {"record": iri, "recordBase": ox.Literal(ID_BASE)}))
         relations = self.labels_of({p.value for _, p, _ in incoming})
         context["incoming"] = sorted({(cell(s, lab.value), relations.get(p.value, _short(p.value)))
                                       for s, p, lab in incoming}, key=lambda item: (item[1], item[0].text))
@@ -254,8 +246,7 @@ class RecordPages:
             "precautions": self.rows("unsuitable-techniques", iri),
             "pattern": pattern, "disclaimers": [(cell(s, lab.value), d.value) for s, lab, d in disclaimers],
             "sources": sources,
-            "map_href": url_for("record_map", kind=iri.value[len(ID_BASE):].split("/")[0],
-                                slug=iri.value.rsplit("/", 1)[1]),
+            "map_href": url_for("record_map", kind=type_of_record(iri.value), slug=slug_of(iri.value)),
             "body_map": self.body_map(iri.value, label),
         }
 
@@ -267,7 +258,7 @@ class RecordPages:
                 by_graph[g.value].append((p, o))
         names = self.labels_of({t.value for pairs in by_graph.values() for pair in pairs for t in pair
                                 if isinstance(t, ox.NamedNode)})
-        return [(Cell(graph[len(GRAPH_BASE):], local_href(graph)),
+        return [(Cell(graph_path_of(graph) or graph, local_path(graph)),
                  [(cell(p, names.get(p.value)), cell(o, names.get(o.value) if isinstance(o, ox.NamedNode) else None))
                   for p, o in sorted(pairs, key=str)])
                 for graph, pairs in sorted(by_graph.items())]

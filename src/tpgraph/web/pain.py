@@ -18,10 +18,11 @@ from tpgraph.catalogue.pain_output import csv_text
 from tpgraph.catalogue.pain_score import NOTICE
 from tpgraph.catalogue.pain_search import MAX_REGIONS, QUERY_NAME, Drawing, DrawingError, read_drawing, search
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
+from tpgraph.model.iris import local_path, slug_of
 from tpgraph.sparql.values import with_values
 from tpgraph.store.interface import Store
 from tpgraph.web.bodymap import region_labels, render_map
-from tpgraph.web.pages import ServiceReader, local_href
+from tpgraph.web.pages import ServiceReader
 from tpgraph.web.responses import html
 
 API_TYPES = ("application/json", "text/csv")
@@ -31,10 +32,6 @@ FORMATS = {"json": "application/json", "csv": "text/csv"}
 
 LEAVES = "SELECT ?leaf ?region WHERE { ?leaf tp:partOfRegion* ?region . FILTER NOT EXISTS { ?part tp:partOfRegion ?leaf } }"
 """The leaf regions within the drawn ones: the tiles the page's map marks as drawn."""
-
-
-def _slug(iri: str) -> str:
-    return iri.rsplit("/", 1)[1]
 
 
 def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader, lookup: Store | None,
@@ -92,11 +89,11 @@ def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader
                 drawing = _readable_part(lookup, values)
             else:
                 answer = search(reader, named, drawing)
-        picked = [_slug(r.value) for r in drawing.regions]
+        picked = [slug_of(r.value) for r in drawing.regions]
         leaves = set()
         if picked:
             rows = reader.select(with_values(LEAVES, {"region": list(drawing.regions)}))
-            leaves = {_slug(leaf.value) for leaf, _ in rows}
+            leaves = {slug_of(leaf.value) for leaf, _ in rows}
 
         def toggled(slug: str) -> str:
             regions = [s for s in picked if s != slug] if slug in picked else [*picked, slug]
@@ -105,7 +102,7 @@ def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader
         svg = render_map([], labels, "Body regions: choose where it hurts", link=toggled, picked=leaves | set(picked))
         page = render_template("pain.html", answer=answer, problems=problems, picked=set(picked),
                                drawn=[(s, labels.get(s, s), toggled(s)) for s in picked], body_map=svg,
-                               max_regions=MAX_REGIONS, notice=NOTICE, href=lambda iri: local_href(iri) or iri, regions=sorted(labels.items(), key=lambda item: item[1]))
+                               max_regions=MAX_REGIONS, notice=NOTICE, href=lambda iri: local_path(iri) or iri, regions=sorted(labels.items(), key=lambda item: item[1]))
         return html(page, 400 if problems else 200)
 
 
