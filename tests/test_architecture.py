@@ -114,3 +114,19 @@ def test_settings_for_a_project_name_all_of_its_folders(repo_paths: ProjectPaths
     settings = ServerSettings.for_project(repo_paths, port=9000)
     assert (settings.dist, settings.queries, settings.ontology, settings.releases, settings.port) == (
         repo_paths.dist, repo_paths.queries, repo_paths.ontology, repo_paths.releases, 9000)
+
+
+def test_the_iri_scheme_is_spelled_in_the_model_only() -> None:
+    """Every IRI base lives in ``model/namespaces.py`` and every IRI is built or read in ``model/iris.py``:
+    no other module's code (its docstrings and comments aside) spells tpgraph's persistent base."""
+    site = "w3id.org/tpgraph"
+    spelled = []
+    for path in sorted((SOURCE / "tpgraph").rglob("*.py")):
+        if path.parent.name == "model":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        documentation = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+        spelled += [f"{path.relative_to(SOURCE)}:{node.lineno}" for node in ast.walk(tree)
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str) and site in node.value
+                    and id(node) not in documentation]
+    assert spelled == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS
 
-from tpgraph.build.consensus import CONSENSUS_GRAPH, assess
+from tpgraph.build.consensus import assess
+from tpgraph.model.namespaces import CONSENSUS_GRAPH
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PROVENANCE_GRAPH, TP
 from tpgraph.store.embedded import OxigraphStore
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from tpgraph.build.dist import BuildResult
-from tpgraph.build.protege_module import MODULE_IRI
+from tpgraph.model.namespaces import PROTEGE_MODULE_IRI as MODULE_IRI
 
 REPO = Path(__file__).resolve().parents[1]
 

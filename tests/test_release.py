@@ -18,8 +18,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
 import tpgraph.release.publish as release_module
-from tpgraph.build.dist import RELEASE_ONTOLOGY_IRI
-from tpgraph.build.consensus import CONSENSUS_GRAPH
+from tpgraph.model.namespaces import RELEASE_ONTOLOGY_IRI
+from tpgraph.model.namespaces import CONSENSUS_GRAPH
 from tpgraph.build.loader import DataError
 from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, VOCAB_IRI
 from tpgraph.paths import ProjectPaths

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tpgraph.build.loader import DataError
 from tpgraph.endpoint.settings import ServerSettings
+from tpgraph.model.namespaces import EXTERNAL_GRAPH_BASE
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -401,7 +402,7 @@ STORE_HELP = ("evaluate on this SPARQL 1.1 query endpoint instead of the embedde
 WITH_EPILOG = """\
 external datasets (--with FILE ...):
   Each file goes into its own named graph,
-    https://w3id.org/tpgraph/graph/external/<file name without extensions>
+    """ + EXTERNAL_GRAPH_BASE + """<file name without extensions>
   (uberon.owl.gz -> .../graph/external/uberon). The default graph stays the
   union of all graphs, so one query joins tpgraph records to external classes:
     SELECT ?label WHERE { muscle:psoas-major skos:exactMatch ?c .

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from rdflib import RDF, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
-from tpgraph.build.infer import DERIVED_SUFFIX, nerve_ancestors
-from tpgraph.model.namespaces import GRAPH_BASE, PROVENANCE_GRAPH, TP
+from tpgraph.build.infer import nerve_ancestors
+from tpgraph.model.iris import is_derived_graph
+from tpgraph.model.namespaces import CONSENSUS_GRAPH, PROVENANCE_GRAPH, TP
 
-CONSENSUS_GRAPH = URIRef(GRAPH_BASE + "consensus" + DERIVED_SUFFIX)
 """The one graph holding every assessment; named ``…/derived`` so the asserted OWL file leaves it out."""
 
 ASPECTS: tuple[tuple[URIRef, URIRef, str], ...] = (
@@ -60,7 +60,7 @@ def independent_sources(dataset: Dataset) -> dict[URIRef, URIRef]:
     copies = {s: o for s, _, o, _ in dataset.quads((None, TP.copyOf, None, None))}
     sources = {}
     for graph, source in provenance.subject_objects(DCTERMS.source):
-        if not str(graph).endswith(DERIVED_SUFFIX):
+        if not is_derived_graph(str(graph)):
             sources[graph] = copies.get(source, source)  # type: ignore[index]
     return sources  # type: ignore[return-value]
 

@@ -22,21 +22,29 @@ from rdflib import RDF, RDFS, XSD, BNode, Dataset, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL
 
-from tpgraph.build.protege_module import MODULE_FILE, MODULE_IRI
+from tpgraph.build.protege_module import MODULE_FILE
 from tpgraph.build.consensus import write_consensus
-from tpgraph.build.infer import DERIVED_SUFFIX, infer
+from tpgraph.build.infer import infer
 from tpgraph.build.loader import LoadedData, load
-from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, TP, VOCAB_IRI
+from tpgraph.model.iris import graph_path_of, is_derived_graph, record_iri, record_path_of
+from tpgraph.model.namespaces import (
+    DATASET_IRI,
+    GRAPH_BASE,
+    ID_BASE,
+    PREFIXES,
+    PROTEGE_MODULE_IRI,
+    RELEASE_ONTOLOGY_IRI,
+    TP,
+    VOCAB_IRI,
+)
 from tpgraph.paths import ProjectPaths
 from tpgraph.model.schema import EXTERNAL_IRIS, RECORD_TYPES
 from tpgraph.build.freshness import STAMP, BuildResult, current_build, inputs_digest, write_stamp
 from tpgraph.build.side_by_side import SideJob
-from tpgraph.build.sssom import sssom_tsv
+from tpgraph.build.sssom import SSSOM_FILE, sssom_tsv
 from tpgraph.build.validate import validate_loaded
 
 VOID = Namespace("http://rdfs.org/ns/void#")
-DATASET_IRI = "https://w3id.org/tpgraph/dataset"
-RELEASE_ONTOLOGY_IRI = "https://w3id.org/tpgraph/tpgraph.owl"
 EXACT_MATCH = ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch")
 UBERON_BASE = EXTERNAL_IRIS["UBERON"][1]
 CATALOG = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
@@ -104,7 +112,7 @@ def owl_triples(quads: list[ox.Quad], include_derived: bool, module: list[ox.Tri
         graph = quad.graph_name
         if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(GRAPH_BASE):
             continue
-        if graph.value.endswith(DERIVED_SUFFIX) and not include_derived:
+        if is_derived_graph(graph.value) and not include_derived:
             continue
         if quad.subject == vocab:
             if quad.predicate.value in copied:
@@ -115,9 +123,9 @@ def owl_triples(quads: list[ox.Quad], include_derived: bool, module: list[ox.Tri
             triples.add(ox.Triple(quad.subject, ox.NamedNode(str(RDF.type)), quad.object))
     triples |= display_labels(triples)
     if module and embed_module:
-        triples |= {t for t in module if t.subject != ox.NamedNode(MODULE_IRI)}
+        triples |= {t for t in module if t.subject != ox.NamedNode(PROTEGE_MODULE_IRI)}
     elif module:
-        triples.add(ox.Triple(release, ox.NamedNode(str(OWL.imports)), ox.NamedNode(MODULE_IRI)))
+        triples.add(ox.Triple(release, ox.NamedNode(str(OWL.imports)), ox.NamedNode(PROTEGE_MODULE_IRI)))
     title = "tpgraph: myofascial trigger points" + (" (with build-time inferences)" if include_derived else "")
     triples |= {
         ox.Triple(release, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Ontology))),
@@ -182,10 +190,10 @@ def write_outputs(dataset: Dataset, out: Path, build_json: dict, module: list[ox
     if module:
         (out / "imports").mkdir()
         ox.serialize(module, str(out / "imports" / MODULE_FILE), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
-        (out / "catalog-v001.xml").write_text(CATALOG.format(iri=MODULE_IRI, file=MODULE_FILE), encoding="utf-8")
+        (out / "catalog-v001.xml").write_text(CATALOG.format(iri=PROTEGE_MODULE_IRI, file=MODULE_FILE), encoding="utf-8")
     version = next((q.object.value for q in quads if q.subject.value == VOCAB_IRI and q.predicate.value == str(OWL.versionInfo)),
                    "unversioned")
-    (out / "tpgraph.sssom.tsv").write_text(sssom_tsv(quads, version), encoding="utf-8")
+    (out / SSSOM_FILE).write_text(sssom_tsv(quads, version), encoding="utf-8")
     void_prefixes = {**PREFIXES, "void": str(VOID)}
     ox.serialize(void_triples(quads, build_id), str(out / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=void_prefixes)
     build_json = {"build_id": build_id, "quads": len(quads), **build_json}
@@ -205,19 +213,20 @@ def display_labels(triples: set[ox.Triple]) -> set[ox.Triple]:
     added = set()
     for iri in sorted(nodes - set(named)):
         text = None
+        graph_path = graph_path_of(iri)
         if iri.startswith(ID_BASE) and "#" in iri:
             record, fragment = iri.split("#", 1)
             words = fragment.split("--", 1)[0].replace("-", " ")
-            text = f"{named.get(record, record[len(ID_BASE):])}: {words}"
-        elif iri.startswith(GRAPH_BASE):
-            parts = iri[len(GRAPH_BASE):].split("/")
+            text = f"{named.get(record, record_path_of(record))}: {words}"
+        elif graph_path is not None:
+            parts = graph_path.split("/")
             if len(parts) >= 2:
-                record = f"{ID_BASE}{parts[0]}/{parts[1]}"
+                record = record_iri(parts[0], parts[1])
                 about = named.get(record, f"{parts[0]}/{parts[1]}")
                 if len(parts) == 2:
                     text = f"{about}, tpgraph's own statements"
                 else:
-                    source = named.get(f"{ID_BASE}source/{parts[2]}", parts[2])
+                    source = named.get(record_iri("source", parts[2]), parts[2])
                     text = f"{about}, according to {source}" + (" (derived)" if parts[-1] == "derived" else "")
         if text:
             added.add(ox.Triple(ox.NamedNode(iri), label, _lit(text, "en")))

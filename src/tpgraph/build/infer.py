@@ -14,6 +14,7 @@ from collections import defaultdict
 from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
+from tpgraph.model import iris
 from tpgraph.model.namespaces import GRAPH_BASE, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, TP
 
 INVERSES: tuple[tuple[URIRef, URIRef], ...] = (
@@ -23,9 +24,6 @@ INVERSES: tuple[tuple[URIRef, URIRef], ...] = (
     (TP.hasAssociatedStructure, TP.associatedStructureOf),
     (TP.hasTriggerPoint, TP.triggerPointIn),
 )
-
-DERIVED_SUFFIX = "/derived"
-
 
 HIERARCHIES: dict[URIRef, tuple[URIRef, ...]] = {
     TP.withinRegion: (TP.partOfRegion,),
@@ -37,10 +35,6 @@ tpgraph's own anatomy (core record keys), so a closure never mixes sources."""
 
 Closures = dict[URIRef, dict[URIRef, set[URIRef]]]
 """Per transitive property of ``HIERARCHIES``: every member's strict ancestors."""
-
-
-def derived_graph_iri(graph: URIRef) -> URIRef:
-    return URIRef(str(graph) + DERIVED_SUFFIX)
 
 
 def nerve_ancestors(dataset: Dataset) -> dict[URIRef, set[URIRef]]:
@@ -144,7 +138,7 @@ def claim_graphs(dataset: Dataset) -> dict[URIRef, GraphTriples]:
             isinstance(name, URIRef)
             and str(name).startswith(GRAPH_BASE)
             and name not in (ONTOLOGY_GRAPH, PROVENANCE_GRAPH)
-            and not str(name).endswith(DERIVED_SUFFIX)
+            and not iris.is_derived_graph(str(name))
         ):
             graphs[name].add(s, p, o)  # type: ignore[arg-type]
     return graphs
@@ -161,7 +155,7 @@ def infer(dataset: Dataset) -> int:
         new = [t for t in derive_for_graph(graph, closures) if t not in graph.triples]
         if not new:
             continue
-        derived = dataset.graph(derived_graph_iri(source_iri))
+        derived = dataset.graph(URIRef(iris.derived_graph_iri(str(source_iri))))
         for triple in new:
             derived.add(triple)
         added += len(derived)

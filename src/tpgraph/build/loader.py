@@ -96,7 +96,7 @@ class RecordEntry:
 
     @property
     def iri(self) -> URIRef:
-        return record_iri(self.type.name, self.slug)
+        return URIRef(iris.record_iri(self.type.name, self.slug))
 
 
 @dataclass
@@ -114,21 +114,6 @@ class LoadedData:
                 return self.locations[(subject, predicate)]
             return self.locations.get((subject, None))
         return None
-
-
-def record_iri(type_name: str, slug: str) -> URIRef:
-    """The IRI of a record: ``https://w3id.org/tpgraph/id/<type>/<slug>``."""
-    return URIRef(iris.record_iri(type_name, slug))
-
-
-def core_graph_iri(type_name: str, slug: str) -> URIRef:
-    """The named graph holding a record's own definition (label, type, tpgraph-owned structure)."""
-    return URIRef(iris.core_graph_iri(type_name, slug))
-
-
-def claim_graph_iri(type_name: str, slug: str, source_slug: str) -> URIRef:
-    """The named graph holding what one source states about one record."""
-    return URIRef(iris.claim_graph_iri(type_name, slug, source_slug))
 
 
 def data_files(data_dir: Path) -> list[Path]:
@@ -339,7 +324,7 @@ class Loader:
         if "facts" in body and not rtype.sourced:
             self.problem(Location(display, line_of_key(body, "facts")), f"a {rtype.name} has no facts blocks")
 
-        core = self.dataset.graph(core_graph_iri(rtype.name, entry.slug))
+        core = self.dataset.graph(URIRef(iris.core_graph_iri(rtype.name, entry.slug)))
         self.note_location(subject, None, entry.location)
         core.add((subject, RDF.type, rtype.rdf_class))
         core.add((subject, RDF.type, OWL.NamedIndividual))
@@ -393,7 +378,7 @@ class Loader:
             )
             return
         used_sources[source_slug] = loc
-        graph = self.dataset.graph(claim_graph_iri(rtype.name, entry.slug, source_slug))
+        graph = self.dataset.graph(URIRef(iris.claim_graph_iri(rtype.name, entry.slug, source_slug)))
         allowed = {f.key for f in rtype.facts} | set(FACT_BLOCK_KEYS)
         for key in block:
             if key in FACT_BLOCK_KEYS:
@@ -455,7 +440,7 @@ class Loader:
         if source_slug == UNVERIFIED:
             provenance.add((graph, TP.hasEvidence, TP.Unverified))
         else:
-            provenance.add((graph, DCTERMS.source, record_iri("source", source_slug)))
+            provenance.add((graph, DCTERMS.source, URIRef(iris.record_iri("source", source_slug))))
             provenance.add((graph, TP.hasEvidence, TP.SourceStated))
         self.note_location(graph, None, loc)
 
@@ -723,7 +708,7 @@ class Loader:
         for ordinal, entry in by_ordinal.items():
             following = by_ordinal.get(ordinal + 1)
             if following is not None:
-                self.dataset.graph(core_graph_iri("root", entry.slug)).add((entry.iri, TP.nextRoot, following.iri))
+                self.dataset.graph(URIRef(iris.core_graph_iri("root", entry.slug))).add((entry.iri, TP.nextRoot, following.iri))
 
 
 def load_ontology(path: Path) -> Graph:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tpgraph.model.namespaces import PROTEGE_MODULE_IRI
 from tpgraph.model.schema import EXTERNAL_IRIS
 
-MODULE_IRI = "https://w3id.org/tpgraph/imports/external.owl"
 MODULE_FILE = "external.owl"
-"""The module's ontology IRI, and its file name next to ``tpgraph.owl`` (under ``imports/``)."""
+"""The module's file name next to ``tpgraph.owl`` (under ``imports/``); its IRI is ``PROTEGE_MODULE_IRI``."""
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -97,7 +97,7 @@ def module_triples(linked: set[str], table: dict[str, ExternalTerm]) -> list[ox.
     wanted = set(linked)
     for curie in linked:
         wanted.update(table.get(curie, ExternalTerm(curie)).parents)
-    triples = {ox.Triple(ox.NamedNode(MODULE_IRI), RDF_TYPE, OWL_ONTOLOGY)}
+    triples = {ox.Triple(ox.NamedNode(PROTEGE_MODULE_IRI), RDF_TYPE, OWL_ONTOLOGY)}
     for curie in wanted:
         term = table.get(curie, ExternalTerm(curie))
         node = ox.NamedNode(curie_to_iri(curie))

@@ -14,7 +14,7 @@ from rdflib import URIRef
 
 from tpgraph.catalogue.named_queries import NamedQuery, load_catalogue
 from tpgraph.build.loader import LoadedData, Location, Problem
-from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE
+from tpgraph.model.iris import graph_path_of, record_path_of
 
 
 def violations(store: ox.Store, check: NamedQuery) -> list[tuple[ox.Term | None, ...]]:
@@ -29,11 +29,12 @@ def _show(term: ox.Term | None) -> str:
     if term is None:
         return "-"
     text = term.value
-    if isinstance(term, ox.NamedNode) and text.startswith(ID_BASE):
-        return text[len(ID_BASE):]
-    if isinstance(term, ox.NamedNode) and text.startswith(GRAPH_BASE):
-        return "graph/" + text[len(GRAPH_BASE):]
-    return text
+    if not isinstance(term, ox.NamedNode):
+        return text
+    record, graph = record_path_of(text), graph_path_of(text)
+    if record is not None:
+        return record
+    return "graph/" + graph if graph is not None else text
 
 
 def oxigraph_store(loaded: LoadedData) -> ox.Store:

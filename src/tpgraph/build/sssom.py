@@ -11,7 +11,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from tpgraph.build.protege_module import iri_to_curie
-from tpgraph.model.namespaces import ID_BASE
+from tpgraph.model.iris import record_path_of, version_iri
+from tpgraph.model.namespaces import ID_BASE, SITE_IRI
 from tpgraph.model.schema import EXTERNAL_IRIS, OBO_IN_OWL_XREF
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -29,6 +30,8 @@ CURIE_MAP = {
     "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
     "semapv": "https://w3id.org/semapv/vocab/",
 }
+SSSOM_FILE = "tpgraph.sssom.tsv"
+"""The mapping set's file name in a release, which names the set (``mapping_set_id``)."""
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification", "subject_type")
 
 
@@ -40,19 +43,20 @@ def sssom_tsv(quads: list[ox.Quad], version: str) -> str:
     for quad in quads:
         predicate = PREDICATES.get(quad.predicate.value)
         subject = quad.subject.value
-        if predicate is None or not subject.startswith(ID_BASE):
+        path = record_path_of(subject)
+        if predicate is None or path is None:
             continue
         target = quad.object.value
         obj = (iri_to_curie(target) if isinstance(quad.object, ox.NamedNode) else target) or target
-        rows.add((f"tpgraph:{subject[len(ID_BASE):]}", labels.get(subject, ""), predicate, obj,
+        rows.add((f"tpgraph:{path}", labels.get(subject, ""), predicate, obj,
                   "semapv:ManualMappingCuration", "owl named individual"))
     header = [
-        f"mapping_set_id: https://w3id.org/tpgraph/releases/{version}/tpgraph.sssom.tsv",
+        f"mapping_set_id: {version_iri(version, SSSOM_FILE)}",
         f"mapping_set_version: {version}",
         "mapping_set_description: tpgraph records mapped to Uberon, MONDO, FMA and ICD-10-CM; every identifier "
         "checked against the public source named in reference/external-ids.tsv",
         "license: https://creativecommons.org/licenses/by/4.0/",
-        "mapping_provider: https://w3id.org/tpgraph",
+        f"mapping_provider: {SITE_IRI}",
         "curie_map:",
         *(f"  {prefix}: {base}" for prefix, base in CURIE_MAP.items()),
     ]

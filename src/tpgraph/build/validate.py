@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 from rdflib.term import Node
 
 from tpgraph.build.loader import DataError, LoadedData, Location, Problem
-from tpgraph.model.namespaces import ID_BASE
+from tpgraph.model.iris import record_path_of
 from tpgraph.build.quality import oxigraph_store, quality_problems
 from tpgraph.build.shacl_sparql import split_sparql_constraints, violations
 
@@ -36,7 +36,8 @@ def union_view(loaded: LoadedData) -> Dataset:
 
 def short(term: Node) -> str:
     text = str(term)
-    return text[len(ID_BASE):] if text.startswith(ID_BASE) else text
+    path = record_path_of(text)
+    return text if path is None else path
 
 
 def describe(term: Node, data: Graph) -> str:

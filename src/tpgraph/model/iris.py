@@ -11,8 +11,16 @@ graph, whatever bytes it holds, so it never reaches an IRI constructor that woul
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
-from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE
+from tpgraph.model.namespaces import (
+    DERIVED_SUFFIX,
+    EXTERNAL_GRAPH_BASE,
+    GRAPH_BASE,
+    ID_BASE,
+    RELEASES_BASE,
+    VOCAB_IRI,
+)
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """A record's slug: lower-case letters and digits in hyphen-separated words (every record IRI the build mints)."""
@@ -81,3 +89,51 @@ def record_key_of_node(iri: str) -> str | None:
 def slug_of(iri: str) -> str:
     """The last path segment of a record IRI (its slug)."""
     return iri.rsplit("/", 1)[1]
+
+
+def record_path_of(iri: str) -> str | None:
+    """What follows the record base: ``…/id/muscle/psoas-major#tp-1`` → ``muscle/psoas-major#tp-1``, else None."""
+    return iri[len(ID_BASE):] if iri.startswith(ID_BASE) else None
+
+
+def graph_path_of(iri: str) -> str | None:
+    """What follows the graph base: ``…/graph/muscle/psoas-major/nat`` → ``muscle/psoas-major/nat``, else None."""
+    return iri[len(GRAPH_BASE):] if iri.startswith(GRAPH_BASE) else None
+
+
+def type_of_record(iri: str) -> str | None:
+    """The record type an IRI under the record base names (``…/id/muscle/psoas-major`` → ``muscle``)."""
+    path = record_path_of(iri)
+    return path.split("/", 1)[0] if path is not None else None
+
+
+def derived_graph_iri(graph: str) -> str:
+    """The graph of what the build infers from the claim graph ``graph`` (``…/derived``)."""
+    return graph + DERIVED_SUFFIX
+
+
+def is_derived_graph(graph: str) -> bool:
+    """Whether ``graph`` holds inferred statements rather than a source's claims."""
+    return graph.endswith(DERIVED_SUFFIX)
+
+
+def external_graph_iri(name: str) -> str:
+    """The graph an external file named ``name`` is loaded into, percent-encoded where the name is not an
+    unreserved IRI character (``my uberon`` → ``…/graph/external/my%20uberon``)."""
+    return EXTERNAL_GRAPH_BASE + quote(name, safe="-._~")
+
+
+def version_iri(version: str, file_name: str) -> str:
+    """The IRI under which a released file is published; it is also that file's ``owl:versionIRI``."""
+    return f"{RELEASES_BASE}{version}/{file_name}"
+
+
+def local_path(iri: str) -> str | None:
+    """The path on a tpgraph server of one of tpgraph's IRIs (``/id/…``, ``/graph/…``, ``/vocab#…``): the
+    server answers for the IRIs it mints, so a page links to itself rather than through w3id."""
+    for base, prefix in ((ID_BASE, "/id/"), (GRAPH_BASE, "/graph/")):
+        if iri.startswith(base):
+            return prefix + iri[len(base):]
+    if iri.startswith(VOCAB_IRI.rstrip("#")):
+        return "/vocab" + iri[len(VOCAB_IRI.rstrip("#")):]
+    return None

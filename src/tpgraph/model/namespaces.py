@@ -10,9 +10,26 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-VOCAB_IRI = "https://w3id.org/tpgraph/vocab"
-ID_BASE = "https://w3id.org/tpgraph/id/"
-GRAPH_BASE = "https://w3id.org/tpgraph/graph/"
+SITE_IRI = "https://w3id.org/tpgraph"
+"""The persistent base every tpgraph IRI hangs from (w3id redirects it, ``docs/w3id/.htaccess``)."""
+
+VOCAB_IRI = SITE_IRI + "/vocab"
+ID_BASE = SITE_IRI + "/id/"
+GRAPH_BASE = SITE_IRI + "/graph/"
+EXTERNAL_GRAPH_BASE = GRAPH_BASE + "external/"
+"""Where ``tpgraph load-external`` puts each external file (``…/graph/external/uberon``)."""
+RELEASES_BASE = SITE_IRI + "/releases/"
+"""Where each released file is published: ``…/releases/VERSION/<file>`` (``iris.version_iri``)."""
+
+DATASET_IRI = SITE_IRI + "/dataset"
+"""The VoID dataset the build describes."""
+RELEASE_ONTOLOGY_IRI = SITE_IRI + "/tpgraph.owl"
+"""The ontology IRI of the built OWL files (asserted and inferred share it)."""
+PROTEGE_MODULE_IRI = SITE_IRI + "/imports/external.owl"
+"""The ontology IRI of the import module that declares the external classes for Protégé."""
+
+DERIVED_SUFFIX = "/derived"
+"""What the build appends to a claim graph's IRI for the graph of what it infers from it."""
 
 ID = Namespace(ID_BASE)
 GRAPH = Namespace(GRAPH_BASE)
@@ -20,6 +37,7 @@ OBO = Namespace("http://purl.obolibrary.org/obo/")
 
 ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
 PROVENANCE_GRAPH = URIRef(GRAPH_BASE + "provenance")
+CONSENSUS_GRAPH = URIRef(GRAPH_BASE + "consensus" + DERIVED_SUFFIX)
 
 
 class TP(DefinedNamespace):

@@ -32,23 +32,24 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL
 
-from tpgraph.build.dist import RELEASE_ONTOLOGY_IRI, build, canonical_nquads, parse_nquads
-from tpgraph.build.consensus import CONSENSUS_GRAPH
+from tpgraph.build.dist import build, canonical_nquads, parse_nquads
+from tpgraph.build.sssom import SSSOM_FILE
 from tpgraph.model.namespaces import (
+    CONSENSUS_GRAPH,
     ONTOLOGY_GRAPH,
     PREFIXES,
     PROVENANCE_GRAPH,
+    RELEASE_ONTOLOGY_IRI,
     VOCAB_IRI,
 )
-from tpgraph.model.iris import record_key_of_graph, record_key_of_node
+from tpgraph.model.iris import record_key_of_graph, record_key_of_node, version_iri
 from tpgraph.model.versions import existing_releases, version_key
 from tpgraph.paths import ProjectPaths
 
-RELEASES_BASE = "https://w3id.org/tpgraph/releases/"
 TRIG = "tpgraph.trig"
 OWL_FILES = ("tpgraph.owl", "tpgraph-full.owl")
 """The asserted and the inferred OWL; both share the ontology IRI ``RELEASE_ONTOLOGY_IRI``."""
-SSSOM = "tpgraph.sssom.tsv"
+SSSOM = SSSOM_FILE
 COPIED_FILES = ("void.ttl", "build.json")
 OPTIONAL_COPIED = ("catalog-v001.xml", "imports")
 """Copied when the build made them: Protégé's catalog and the import module it names, so that the released
@@ -139,11 +140,6 @@ def previous_release(version: str, releases_dir: Path) -> str | None:
         raise ReleaseError(f"{releases_dir / latest / TRIG} is missing: the changes since {latest} "
                            "cannot be computed")
     return latest
-
-
-def version_iri(version: str, file_name: str) -> str:
-    """The IRI under which a released file is published; it is also that file's ``owl:versionIRI``."""
-    return f"{RELEASES_BASE}{version}/{file_name}"
 
 
 # --- versioned RDF ----------------------------------------------------------------------------------------

@@ -25,11 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
-EXTERNAL_GRAPH_BASE = "https://w3id.org/tpgraph/graph/external/"
+from tpgraph.model.iris import external_graph_iri
 
 RDF_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     ".owl": (ox.RdfFormat.RDF_XML, "RDF/XML"),
@@ -94,7 +93,7 @@ def _split_name(path: Path) -> tuple[str, str, bool]:
 def graph_iri_for(path: Path) -> str:
     """The named graph a file is loaded into: ``…/graph/external/<file name without extensions>``."""
     stem, _, _ = _split_name(path)
-    return EXTERNAL_GRAPH_BASE + quote(stem, safe="-._~")
+    return external_graph_iri(stem)
 
 
 def plan_external(paths: Sequence[Path]) -> list[ExternalSource]:

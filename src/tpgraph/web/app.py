@@ -5,7 +5,9 @@ anything with ``execute(QueryJob) -> QueryAnswer`` (the sandboxed worker pool in
 store in fast tests). What happens to a query is ``query_service.py``; this module is the Flask side of it
 and every other route. A GET identical to one already answered is replayed from the cache, and any other GET
 on ``/sparql`` is answered by the query service without entering Flask (``fastpath.py``); the named-query
-REST API (``api.py``) joins the same evaluation after binding its parameters.
+REST API (``api.py``) joins the same evaluation after binding its parameters. The other route families are
+blueprints made by factories that take what they serve as arguments (``api``, ``pain``, ``pages``,
+``releases``); the operations routes below stay on the app.
 """
 
 from __future__ import annotations
@@ -22,20 +24,21 @@ from flask import Flask, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tpgraph.web.api import register_api
+from tpgraph.web.api import api_blueprint
 from tpgraph.catalogue.named_queries import NamedQuery, load_catalogue
 from tpgraph.web.fastpath import AnswerSparqlGets, ReplayCachedGets
 from tpgraph.endpoint.build_info import BuildInfo, WatchState
 from tpgraph.endpoint.metrics import Metrics
-from tpgraph.web.pages import PageQueryFailed, RecordPages, ServiceReader, register_pages
-from tpgraph.web.pain import register_pain
+from tpgraph.web.page_routes import pages_blueprint
+from tpgraph.web.pages import PageQueryFailed, RecordPages, ServiceReader
+from tpgraph.web.pain import pain_blueprint
 from tpgraph.web.responses import respond, text
 from tpgraph.model.namespaces import QUERY_PREFIXES
 from tpgraph.catalogue.parameters import bind
 from tpgraph.sparql.values import ParameterError
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
 from tpgraph.endpoint.query_service import CORS_HEADERS, QueryService, ResultCache
-from tpgraph.web.release_files import register_release_files
+from tpgraph.web.release_files import releases_blueprint
 from tpgraph.endpoint.service_description import service_description
 from tpgraph.endpoint.settings import ServerSettings
 from tpgraph.store.interface import QueryJob, Store
@@ -90,7 +93,7 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         started = request.environ.get("tpgraph.start", time.perf_counter())
         outcome = request.environ.get("tpgraph.outcome", "ok" if response.status_code < 400 else "error")
         record(request.environ, response.status_code, time.perf_counter() - started, outcome,
-               request.endpoint or "none")
+               route_label(request.endpoint))
         return response
 
     @app.errorhandler(HTTPException)
@@ -165,14 +168,13 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
         body, content_type = metrics.render()
         return Response(body, content_type=content_type)
 
-    register_api(app, catalogue, lookup, build.build_id, evaluate, text, settings.row_cap)
     ontology = settings.ontology
     reader = ServiceReader(service)
-    pages = RecordPages(catalogue, reader, lookup)
-    register_pain(app, catalogue, reader, lookup, text)
-    register_pages(app, pages, ontology, settings.dist,
-                   functools.cache(lambda: vocabulary_html(ontology) if ontology else ""), text)
-    register_release_files(app, settings.releases, text)
+    app.register_blueprint(api_blueprint(catalogue, lookup, build.build_id, evaluate, settings.row_cap))
+    app.register_blueprint(pain_blueprint(catalogue, reader, lookup))
+    app.register_blueprint(pages_blueprint(RecordPages(catalogue, reader, lookup), ontology, settings.dist,
+                                           functools.cache(lambda: vocabulary_html(ontology) if ontology else "")))
+    app.register_blueprint(releases_blueprint(settings.releases))
 
     def record_replay(environ: dict[str, Any], status: int, seconds: float, outcome: str) -> None:
         metrics.cache_hits.inc()
@@ -186,6 +188,12 @@ def create_app(settings: ServerSettings, store: Any, build: BuildInfo | None = N
                         x_host=settings.trusted_proxies, x_prefix=settings.trusted_proxies)
     app.wsgi_app = ReplayCachedGets(wsgi, cache, record_replay)  # type: ignore[method-assign]
     return app
+
+
+def route_label(endpoint: str | None) -> str:
+    """A route's label in ``/metrics``: its view's name without the blueprint (``api.api_query`` → ``api_query``),
+    so the labels a dashboard reads did not change when the routes became blueprints."""
+    return (endpoint or "none").rpartition(".")[2]
 
 
 def _with_defaults(query: NamedQuery, lookup: Store | None) -> NamedQuery:

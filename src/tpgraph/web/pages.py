@@ -9,39 +9,29 @@ The pages read the graph through the same named queries as the CLI and the REST 
 with record IRIs bound as terms in VALUES blocks; everything shown is escaped by Jinja. Every query goes
 through the query service like ``/api`` (cache, in-flight caps, a worker with a deadline, the row cap); only
 the resolution of a slug or name to a record uses the in-process lookup store, as the API's parameters do.
-``RecordPages`` builds each page's data; the views registered by ``register`` only negotiate and render.
+``RecordPages`` builds each page's data; the views (``page_routes.py``, the ``pages`` blueprint) only negotiate
+and render.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, request, url_for
 
 from tpgraph.catalogue.named_queries import NamedQuery, find
 from tpgraph.catalogue.parameters import resolve
-from tpgraph.endpoint.protocol import ProtocolError, negotiate
 from tpgraph.endpoint.query_service import QueryService, Reply, text_reply
-from tpgraph.model.iris import graph_iri_of_path, record_iri_of_path, slug_of
-from tpgraph.model.namespaces import GRAPH_BASE, ID_BASE, PREFIXES, VOCAB_IRI
+from tpgraph.model.iris import graph_path_of, local_path, slug_of, type_of_record
+from tpgraph.model.namespaces import ID_BASE, PREFIXES
 from tpgraph.model.schema import RECORD_TYPES
-from tpgraph.sparql.values import ParameterError, with_values
+from tpgraph.sparql.values import with_values
 from tpgraph.store.interface import QueryJob, SelectResult, Store, Term
 from tpgraph.web.bodymap import region_labels, render_map, zones_for
-from tpgraph.web.responses import html, rdf
-
-RDF_OFFERS = ("text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
-              "application/trig", "application/n-quads")
-PAGE_OFFERS = ("text/html", *RDF_OFFERS)
-QUERY_SAFE = "=&;%+/?:@,!$'()*~"
-"""Kept as they are when a redirect carries the query string on; every other byte is percent-encoded."""
-"""A browser gets HTML (it asks for it first); ``*/*`` too. RDF clients name their syntax."""
 
 DESCRIBE = """
 SELECT ?s ?p ?o ?g WHERE {
@@ -65,9 +55,11 @@ GRAPH_QUADS = """SELECT ?s ?p ?o ?g WHERE {
 INCOMING = """
 SELECT DISTINCT ?s ?p ?label WHERE {
   ?s ?p ?record .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/tpgraph/id/") && !CONTAINS(STR(?s), "#"))
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?recordBase) && !CONTAINS(STR(?s), "#"))
   ?s rdfs:label ?label .
 }"""
+"""The records (not their nested nodes) that point at ``?record``; ``?recordBase`` is bound to the record
+IRI base (``namespaces.ID_BASE``) in the VALUES block, so the IRI scheme is spelled in ``model/`` only."""
 
 MUSCLE_SECTIONS = (
     ("Etymology", ("has etymon",)),
@@ -99,21 +91,11 @@ class Cell:
     href: str | None = None
 
 
-def local_href(iri: str) -> str | None:
-    """The path on this server of one of tpgraph's IRIs (``/id/…``, ``/graph/…``, ``/vocab#…``)."""
-    for base, prefix in ((ID_BASE, "/id/"), (GRAPH_BASE, "/graph/")):
-        if iri.startswith(base):
-            return prefix + iri[len(base):]
-    if iri.startswith(VOCAB_IRI.rstrip("#")):
-        return "/vocab" + iri[len(VOCAB_IRI.rstrip("#")):]
-    return None
-
-
 def cell(term: ox.Term | None, label: str | None = None) -> Cell:
     if term is None:
         return Cell("")
     if isinstance(term, ox.NamedNode):
-        href = local_href(term.value)
+        href = local_path(term.value)
         return Cell(label or _short(term.value), href or term.value)
     return Cell(label or term.value)
 
@@ -224,7 +206,7 @@ class RecordPages:
             context["listed_by"] = self.rows("muscles-with-differential-claims", iri)
         elif kind == "landmark":
             context["attaching"] = self.rows("muscles-attaching-to-site", iri)
-        incoming = list(self.reader.select(INCOMING, {"record": iri}))
+        incoming = list(self.reader.select(INCOMING, {"record": iri, "recordBase": ox.Literal(ID_BASE)}))
         relations = self.labels_of({p.value for _, p, _ in incoming})
         context["incoming"] = sorted({(cell(s, lab.value), relations.get(p.value, _short(p.value)))
                                       for s, p, lab in incoming}, key=lambda item: (item[1], item[0].text))
@@ -256,8 +238,7 @@ class RecordPages:
             "precautions": self.rows("unsuitable-techniques", iri),
             "pattern": pattern, "disclaimers": [(cell(s, lab.value), d.value) for s, lab, d in disclaimers],
             "sources": sources,
-            "map_href": url_for("record_map", kind=iri.value[len(ID_BASE):].split("/")[0],
-                                slug=iri.value.rsplit("/", 1)[1]),
+            "map_href": url_for("pages.record_map", kind=type_of_record(iri.value), slug=slug_of(iri.value)),
             "body_map": self.body_map(iri.value, label),
         }
 
@@ -269,114 +250,7 @@ class RecordPages:
                 by_graph[g.value].append((p, o))
         names = self.labels_of({t.value for pairs in by_graph.values() for pair in pairs for t in pair
                                 if isinstance(t, ox.NamedNode)})
-        return [(Cell(graph[len(GRAPH_BASE):], local_href(graph)),
+        return [(Cell(graph_path_of(graph) or graph, local_path(graph)),
                  [(cell(p, names.get(p.value)), cell(o, names.get(o.value) if isinstance(o, ox.NamedNode) else None))
                   for p, o in sorted(pairs, key=str)])
                 for graph, pairs in sorted(by_graph.items())]
-
-
-def wanted(offers: tuple[str, ...]) -> str:
-    try:
-        return negotiate(request.accept_mimetypes, offers, request.args.get("format"))
-    except ProtocolError as err:
-        abort(err.status, err.message)
-
-
-def register_pages(app: Flask, pages: RecordPages, ontology: Path | None, dist: Path | None,
-                   vocab_html: Callable[[], str], fail: Callable[[int, str], Response]) -> None:
-    """Add ``/id/…``, ``/graph/…``, ``/vocab`` and the built OWL files to ``app``: thin views."""
-
-    def moved(path: str) -> Response:
-        """303 to ``path`` (where a label or synonym in the request's path led), keeping the query string."""
-        query = f"?{quote(request.query_string, safe=QUERY_SAFE)}" if request.query_string else ""
-        return redirect(path + query, 303)
-
-    def find_record(kind: str, slug: str) -> tuple[ox.NamedNode | None, Response | None]:
-        """The record ``/id/<kind>/<slug>`` names, or the answer instead: 404 for no such record, 303 when
-        the path gives a label or synonym (or a slug's other spelling) rather than the slug."""
-        if kind not in RECORD_TYPES:
-            return None, fail(404, f"no record type '{kind}' (types: {', '.join(RECORD_TYPES)})")
-        try:
-            found = pages.resolve(kind, slug)
-        except ParameterError as err:
-            return None, fail(404, str(err))
-        if found.value != record_iri_of_path(kind, slug):
-            suffix = "/map.svg" if request.path.endswith("/map.svg") else ""
-            return None, moved(f"/id/{kind}/{slug_of(found.value)}{suffix}")
-        return found, None
-
-    @app.get("/id/<kind>/<slug>")
-    def record_page(kind: str, slug: str) -> Response:
-        iri, other = find_record(kind, slug)
-        if iri is None:
-            return other  # type: ignore[return-value]
-        media_type = wanted(PAGE_OFFERS)
-        if media_type != "text/html":
-            return rdf(pages.describe(iri), media_type)
-        return html(render_template("record.html", cell=cell, **pages.record(kind, iri)))
-
-    @app.get("/id/<kind>/<slug>/map.svg")
-    def record_map(kind: str, slug: str) -> Response:
-        if kind not in ("muscle", "group"):
-            return fail(404, "only muscles and muscle groups have a body map")
-        iri, other = find_record(kind, slug)
-        if iri is None:
-            return other  # type: ignore[return-value]
-        label = pages.labels_of({iri.value}).get(iri.value, slug)
-        return Response(pages.body_map(iri.value, label), content_type="image/svg+xml; charset=utf-8")
-
-    @app.get("/graph/<path:rest>")
-    def graph_page(rest: str) -> Response:
-        iri = graph_iri_of_path(rest)
-        if iri is None:
-            return graph_by_label(rest)
-        graph = ox.NamedNode(iri)
-        quads = pages.graph_quads(graph)
-        if not quads:
-            return fail(404, f"no named graph {graph.value}")
-        media_type = wanted(("text/html", "application/trig", "application/n-quads", "text/turtle",
-                             "application/ld+json", "application/n-triples", "application/rdf+xml"))
-        if media_type != "text/html":
-            return rdf(quads, media_type)
-        return html(render_template("graph.html", iri=graph.value, table=pages.graph_table(graph, quads)))
-
-    def graph_by_label(rest: str) -> Response:
-        """``/graph/<type>/<label>[/<source>…]``: 303 to the record's graph when the label names a record."""
-        kind, _, tail = rest.partition("/")
-        label, _, more = tail.partition("/")
-        missing = fail(404, "no named graph at this path (a graph's path is /graph/<type>/<slug>[/<source>])")
-        if kind not in RECORD_TYPES or not label or (more and graph_iri_of_path(more) is None):
-            return missing
-        try:
-            found = pages.resolve(kind, label)
-        except ParameterError:
-            return missing
-        return moved(f"/graph/{kind}/{slug_of(found.value)}" + (f"/{more}" if more else ""))
-
-    @app.get("/vocab")
-    def vocab() -> Response:
-        media_type = wanted(("text/html", "text/turtle", "application/rdf+xml", "application/n-triples"))
-        if ontology is None or not ontology.is_file():
-            return fail(404, "this server has no ontology file")
-        if media_type == "text/html":
-            return html(vocab_html())
-        return rdf(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE), media_type)
-
-    @app.get("/vocab/<version>")
-    def vocab_version(version: str) -> Response:
-        """The ontology's version IRI (``…/vocab/0.1.0``) names the vocabulary this server documents."""
-        query = f"?{quote(request.query_string, safe=QUERY_SAFE)}" if request.query_string else ""
-        return redirect(url_for("vocab") + query, 303)
-
-    @app.get("/dataset")
-    def dataset() -> Response:
-        return redirect(url_for("void"), 303)
-
-    @app.get("/<any('tpgraph.owl', 'tpgraph-full.owl', 'catalog-v001.xml'):name>")
-    @app.get("/imports/<name>")
-    def release_file(name: str) -> Response:
-        """The OWL files as built (with the import module and its catalog), for Protégé and owl:imports."""
-        folder = dist / "imports" if dist and request.path.startswith("/imports/") else dist
-        if folder is None:
-            return fail(404, "this server has no built files")
-        return send_from_directory(folder, name, mimetype="application/rdf+xml" if name.endswith(".owl") else None)

@@ -3,26 +3,27 @@
 Both read the drawing with ``pain_search.read_drawing`` and rank with ``pain_search.search`` through the query
 service (``ServiceReader``), like ``tpgraph pain``; this module only negotiates, renders and turns a bad drawing
 into a 400 with its reasons. The page needs no JavaScript: every region on the map is a link to the current
-drawing with that region added or taken away, and the list is a plain form.
+drawing with that region added or taken away, and the list is a plain form. The routes are the ``pain``
+blueprint (``pain_blueprint``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
-from flask import Flask, Response, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from tpgraph.catalogue.named_queries import CatalogueError, NamedQuery, find
 from tpgraph.catalogue.pain_output import csv_text
 from tpgraph.catalogue.pain_score import NOTICE
 from tpgraph.catalogue.pain_search import MAX_REGIONS, QUERY_NAME, Drawing, DrawingError, read_drawing, search
 from tpgraph.endpoint.protocol import ProtocolError, negotiate
+from tpgraph.model.iris import local_path, slug_of
 from tpgraph.sparql.values import with_values
 from tpgraph.store.interface import Store
 from tpgraph.web.bodymap import region_labels, render_map
-from tpgraph.web.pages import ServiceReader, local_href
-from tpgraph.web.responses import html
+from tpgraph.web.pages import ServiceReader
+from tpgraph.web.responses import html, text
 
 API_TYPES = ("application/json", "text/csv")
 """What ``/api/pain`` answers in: JSON unless the client asks for CSV (``format=csv`` or ``Accept: text/csv``)."""
@@ -33,13 +34,9 @@ LEAVES = "SELECT ?leaf ?region WHERE { ?leaf tp:partOfRegion* ?region . FILTER N
 """The leaf regions within the drawn ones: the tiles the page's map marks as drawn."""
 
 
-def _slug(iri: str) -> str:
-    return iri.rsplit("/", 1)[1]
-
-
-def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader, lookup: Store | None,
-                  fail: Callable[[int, str], Response]) -> None:
-    """Add ``/api/pain`` and ``/pain`` to ``app``."""
+def pain_blueprint(catalogue: list[NamedQuery], reader: ServiceReader, lookup: Store | None) -> Blueprint:
+    """``/api/pain`` and ``/pain``: the search runs ``reader``'s queries and reads drawings with ``lookup``."""
+    routes = Blueprint("pain", __name__)
 
     def query() -> NamedQuery | None:
         try:
@@ -47,26 +44,26 @@ def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader
         except CatalogueError:
             return None
 
-    @app.get("/api/pain")
+    @routes.get("/api/pain")
     def api_pain() -> Response:
         unknown = sorted(set(request.args) - {"region", "format"})
         if unknown:
-            return fail(400, f"pain: no parameter {', '.join(repr(u) for u in unknown)} (this search takes: region)")
+            return text(400, f"pain: no parameter {', '.join(repr(u) for u in unknown)} (this search takes: region)")
         wanted = request.args.get("format")
         try:
             if wanted and wanted.strip().lower() not in FORMATS:
                 raise ProtocolError(406, f"format '{wanted}' is not available here; use json or csv")
             media_type = FORMATS[wanted.strip().lower()] if wanted else negotiate(request.accept_mimetypes, API_TYPES, None)
         except ProtocolError as err:
-            return fail(err.status, err.message)
+            return text(err.status, err.message)
         named = query()
         if named is None or lookup is None:
-            return fail(503, "this server cannot run the pain-drawing search (no query catalogue or lookup store)")
+            return text(503, "this server cannot run the pain-drawing search (no query catalogue or lookup store)")
         try:
             drawing = read_drawing(lookup, request.args.getlist("region"))
         except DrawingError as err:
             request.environ["tpgraph.outcome"] = "refused"
-            return fail(400, "pain: " + "\n".join(err.problems))
+            return text(400, "pain: " + "\n".join(err.problems))
         answer = search(reader, named, drawing)
         headers = {"Access-Control-Allow-Origin": "*", "Vary": "Accept", "Tpgraph-Notice": answer.notice}
         if media_type == "text/csv":
@@ -74,7 +71,7 @@ def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader
         body = json.dumps(answer.as_json(), indent=2, ensure_ascii=False) + "\n"
         return Response(body, content_type="application/json", headers=headers)
 
-    @app.get("/pain")
+    @routes.get("/pain")
     def pain() -> Response:
         values = [v for v in request.args.getlist("region") if v.strip()]
         labels = region_labels(reader)
@@ -83,7 +80,7 @@ def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader
         answer = None
         named = query()
         if named is None or lookup is None:
-            return fail(503, "this server cannot run the pain-drawing search (no query catalogue or lookup store)")
+            return text(503, "this server cannot run the pain-drawing search (no query catalogue or lookup store)")
         if values:
             try:
                 drawing = read_drawing(lookup, values)
@@ -92,21 +89,23 @@ def register_pain(app: Flask, catalogue: list[NamedQuery], reader: ServiceReader
                 drawing = _readable_part(lookup, values)
             else:
                 answer = search(reader, named, drawing)
-        picked = [_slug(r.value) for r in drawing.regions]
+        picked = [slug_of(r.value) for r in drawing.regions]
         leaves = set()
         if picked:
             rows = reader.select(with_values(LEAVES, {"region": list(drawing.regions)}))
-            leaves = {_slug(leaf.value) for leaf, _ in rows}
+            leaves = {slug_of(leaf.value) for leaf, _ in rows}
 
         def toggled(slug: str) -> str:
             regions = [s for s in picked if s != slug] if slug in picked else [*picked, slug]
-            return url_for("pain", region=regions)
+            return url_for("pain.pain", region=regions)
 
         svg = render_map([], labels, "Body regions: choose where it hurts", link=toggled, picked=leaves | set(picked))
         page = render_template("pain.html", answer=answer, problems=problems, picked=set(picked),
                                drawn=[(s, labels.get(s, s), toggled(s)) for s in picked], body_map=svg,
-                               max_regions=MAX_REGIONS, notice=NOTICE, href=lambda iri: local_href(iri) or iri, regions=sorted(labels.items(), key=lambda item: item[1]))
+                               max_regions=MAX_REGIONS, notice=NOTICE, href=lambda iri: local_path(iri) or iri, regions=sorted(labels.items(), key=lambda item: item[1]))
         return html(page, 400 if problems else 200)
+
+    return routes
 
 
 def _readable_part(lookup: Store, values: list[str]) -> Drawing:

@@ -8,18 +8,19 @@ at ``/releases/``.
 
 Only folders whose names are release versions are served (a staging folder left by an interrupted release is
 not), file names are joined with werkzeug's ``safe_join`` (no way out of the folder), and a release never
-changes once published, so its files are sent as immutable, with ETags.
+changes once published, so its files are sent as immutable, with ETags. The routes are the ``releases``
+blueprint (``releases_blueprint``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, redirect, render_template, send_from_directory, url_for
 
 from tpgraph.model.versions import existing_releases
+from tpgraph.web.responses import text
 
 MEDIA_TYPES = {
     ".owl": "application/rdf+xml",
@@ -46,35 +47,39 @@ def released_files(folder: Path) -> list[ReleasedFile]:
                    for p in folder.rglob("*") if p.is_file()), key=lambda f: f.path)
 
 
-def register_release_files(app: Flask, releases: Path | None, fail: Callable[[int, str], Response]) -> None:
-    """Add ``/releases/``, ``/releases/VERSION/`` and ``/releases/VERSION/<file>`` to ``app``."""
+def releases_blueprint(releases: Path | None) -> Blueprint:
+    """``/releases/``, ``/releases/VERSION/`` and ``/releases/VERSION/<file>`` over the folder ``releases``
+    (None: no release is published here)."""
+    routes = Blueprint("releases", __name__)
 
     def versions() -> list[str]:
         return list(reversed(existing_releases(releases))) if releases is not None else []
 
-    @app.get("/releases/")
+    @routes.get("/releases/")
     def releases_index() -> Response:
         listed = [(version, released_files(releases / version)) for version in versions()]  # type: ignore[operator]
         return Response(render_template("releases.html", releases=listed),
                         content_type="text/html; charset=utf-8")
 
-    @app.get("/releases/<version>/")
+    @routes.get("/releases/<version>/")
     def release_index(version: str) -> Response:
         published = versions()
         if version not in published:
-            return fail(404, _unknown(version, published))
-        return redirect(url_for("releases_index", _anchor=f"v{version}"), 303)
+            return text(404, _unknown(version, published))
+        return redirect(url_for("releases.releases_index", _anchor=f"v{version}"), 303)
 
-    @app.get("/releases/<version>/<path:name>")
+    @routes.get("/releases/<version>/<path:name>")
     def release_download(version: str, name: str) -> Response:
         published = versions()
         if version not in published:
-            return fail(404, _unknown(version, published))
+            return text(404, _unknown(version, published))
         folder = releases / version  # type: ignore[operator]
         response = send_from_directory(folder, name, mimetype=MEDIA_TYPES.get(Path(name).suffix))
         response.headers["Cache-Control"] = IMMUTABLE
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response
+
+    return routes
 
 
 def _unknown(version: str, known: list[str]) -> str:
