@@ -46,6 +46,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite tests/snapshots/<query>.yaml from the current data instead of comparing")
 
 
+TPGRAPH_SOURCE = """sources:
+  - id: tpgraph
+    label: tpgraph vocabulary
+    title: tpgraph vocabulary and record definitions
+    creator: tpgraph contributors
+    definition: tpgraph's own definitions.
+"""
+
+
+def copy_small_project(target: Path) -> ProjectPaths:
+    """The real ontology and a single record, tpgraph's own source: a build in a second, for tests of the
+    machinery (atomic replacement, CLI output, releases) rather than of the data."""
+    shutil.copytree(REPO / "ontology", target / "ontology")
+    (target / "data" / "sources").mkdir(parents=True)
+    (target / "data" / "sources" / "core.yaml").write_text(TPGRAPH_SOURCE, encoding="utf-8")
+    return ProjectPaths(target)
+
+
+@pytest.fixture(scope="session")
+def make_small_project():
+    """``make_small_project(target)``: a one-record project (see copy_small_project)."""
+    return copy_small_project
+
+
 @pytest.fixture(scope="session")
 def make_project():
     """``make_project(target, extra_files=None)``: a throw-away copy of the project to break (see copy_project)."""

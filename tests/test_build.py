@@ -68,10 +68,11 @@ def test_one_named_graph_per_record_and_source(built: BuildResult) -> None:
     assert base + "ontology>" in graphs and base + "provenance>" in graphs
 
 
-def test_failed_build_leaves_previous_dist_intact(tmp_path: Path, make_project) -> None:
-    paths = make_project(tmp_path)
+def test_failed_build_leaves_previous_dist_intact(tmp_path: Path, make_small_project) -> None:
+    paths = make_small_project(tmp_path)
     first = build(paths)
     before = {name: (paths.dist / name).read_bytes() for name in OUTPUTS}
+    (paths.data / "muscles").mkdir(exist_ok=True)
     (paths.data / "muscles" / "broken.yaml").write_text(
         "muscles:\n  - id: broken\n    label: broken\n    facts:\n      - source: nowhere\n", encoding="utf-8"
     )
@@ -85,8 +86,8 @@ def test_failed_build_leaves_previous_dist_intact(tmp_path: Path, make_project) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "dist", "ontology"], "no staging folder left"
 
 
-def test_rebuild_replaces_dist(tmp_path: Path, make_project) -> None:
-    paths = make_project(tmp_path)
+def test_rebuild_replaces_dist(tmp_path: Path, make_small_project) -> None:
+    paths = make_small_project(tmp_path)
     build(paths)
     (paths.dist / "stale.txt").write_text("left over", encoding="utf-8")
     build(paths)

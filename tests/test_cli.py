@@ -161,32 +161,29 @@ def test_query_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert code == 1 and "run 'tpgraph build' first" in err
 
 
-def test_release_and_imports_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
-    """The thin CLI layer over release() and write_module(): exit codes and what they say."""
-    import shutil
-
+def test_release_and_imports_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project,
+                                      make_small_project) -> None:
+    """The thin CLI layer over release() and write_module(): exit codes and what they say. The module is written
+    from the full data; the release is made of a one-record project (release() itself is tested on the full data
+    in test_release.py)."""
     paths = make_project(tmp_path / "project")
-    shutil.copytree(REPO / "queries", paths.root / "queries")
     shutil.copytree(REPO / "reference", paths.root / "reference")
     code, out, _ = run(capsys, "--root", str(paths.root), "imports")
     assert (code, out) == (0, f"wrote {paths.import_module}: 120 external classes with their labels and parents\n")
     assert paths.import_module.read_bytes() == (REPO / "ontology" / "imports" / "external.ttl").read_bytes()
+    small = make_small_project(tmp_path / "small")
+    shutil.copytree(REPO / "queries", small.root / "queries")
     releases = tmp_path / "releases"
-    code, out, _ = run(capsys, "--root", str(paths.root), "release", "0.1.0", "--out", str(releases))
+    code, out, _ = run(capsys, "--root", str(small.root), "release", "0.1.0", "--out", str(releases))
     assert code == 0 and out.startswith(f"released 0.1.0 in {releases / '0.1.0'}: ")
-    assert "## 0.1.0" in (paths.root / "CHANGES.md").read_text(encoding="utf-8")
-    code, _, err = run(capsys, "--root", str(paths.root), "release", "0.1.0", "--out", str(releases))
+    assert "## 0.1.0" in (small.root / "CHANGES.md").read_text(encoding="utf-8")
+    code, _, err = run(capsys, "--root", str(small.root), "release", "0.1.0", "--out", str(releases))
     assert code == 2 and err.startswith("release refused: ")
 
 
 def test_build_shows_its_progress_on_a_terminal_only(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "data" / "sources").mkdir(parents=True)
-    (root / "data" / "sources" / "core.yaml").write_text(
-        "sources:\n  - id: tpgraph\n    label: tpgraph vocabulary\n    title: tpgraph vocabulary and record definitions\n"
-        "    creator: tpgraph contributors\n    definition: tpgraph's own definitions.\n", encoding="utf-8")
+                                                    monkeypatch: pytest.MonkeyPatch, make_small_project) -> None:
+    root = make_small_project(tmp_path / "project").root
     monkeypatch.delenv("CI", raising=False)
     code, _, err = run(capsys, "--root", str(root), "build")
     assert (code, err) == (0, ""), "no terminal: no progress"

@@ -17,7 +17,6 @@ from tpgraph.build.reasoner import check_dataset, quickxplain
 from tpgraph.cli import main
 
 
-REPO = Path(__file__).resolve().parents[1]
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
 
 
@@ -90,14 +89,10 @@ def test_clash_between_two_records_names_both(repo_paths: ProjectPaths) -> None:
 
 
 @needs_java
-def test_check_command_runs_the_profile_check_beside_hermit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """`tpgraph check` on a two-record project: both verdicts, in order, exit 0 (the profile JVM runs on a thread)."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "data" / "sources").mkdir(parents=True)
-    (root / "data" / "sources" / "core.yaml").write_text(
-        "sources:\n  - id: tpgraph\n    label: tpgraph vocabulary\n    title: tpgraph vocabulary and record definitions\n"
-        "    creator: tpgraph contributors\n    definition: tpgraph's own definitions.\n", encoding="utf-8")
+def test_check_command_runs_the_profile_check_beside_hermit(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            make_small_project) -> None:
+    """`tpgraph check` on a one-record project: both verdicts, in order, exit 0 (the profile JVM runs on a thread)."""
+    root = make_small_project(tmp_path / "project").root
     assert main(["--root", str(root), "check"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == ["OWL 2 DL profile: no violations", "HermiT: ontology and data are consistent"]
