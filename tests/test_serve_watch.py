@@ -23,13 +23,6 @@ from tpgraph.watch import snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 LABEL_QUERY = "SELECT ?label WHERE { muscle:pronator-quadratus rdfs:label ?label }"
-TPGRAPH_SOURCE = """sources:
-  - id: tpgraph
-    label: tpgraph vocabulary
-    title: tpgraph vocabulary and record definitions
-    creator: tpgraph contributors
-    definition: tpgraph's own definitions.
-"""
 MUSCLE = """muscles:
   - id: pronator-quadratus
     label: {label}
@@ -38,13 +31,11 @@ MUSCLE = """muscles:
 BROKEN = "muscles:\n  - id: gracilis\n    label: gracilis\n   synonyms: [x]\n"
 
 
-def small_project(root: Path) -> Path:
+def small_project(make_small_project, root: Path) -> Path:
     """The real ontology and queries, and data of two records: the build under test, not the whole body."""
-    shutil.copytree(REPO / "ontology", root / "ontology")
+    make_small_project(root)
     shutil.copytree(REPO / "queries", root / "queries")
-    (root / "data" / "sources").mkdir(parents=True)
     (root / "data" / "muscles").mkdir()
-    (root / "data" / "sources" / "core.yaml").write_text(TPGRAPH_SOURCE, encoding="utf-8")
     write_label(root, "pronator quadratus")
     return root
 
@@ -78,8 +69,8 @@ def wait_for(what: str, check: Callable[[], Any], server: LiveServer, timeout: f
 
 
 @pytest.fixture
-def watched(tmp_path: Path) -> Iterator[tuple[LiveServer, Path]]:
-    root = small_project(tmp_path / "project")
+def watched(tmp_path: Path, make_small_project) -> Iterator[tuple[LiveServer, Path]]:
+    root = small_project(make_small_project, tmp_path / "project")
     with live_server(root / "dist", tmp_path / "serve.log", "--watch", "--workers", "2", root=root) as server:
         yield server, root
 
@@ -176,8 +167,8 @@ def test_watch_is_refused_with_a_remote_store_or_without_sources(tmp_path: Path,
 
 
 def test_watch_with_no_build_and_broken_sources_serves_nothing_and_says_why(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = small_project(tmp_path / "project")
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], make_small_project) -> None:
+    root = small_project(make_small_project, tmp_path / "project")
     (root / "data" / "muscles" / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     assert main(["--root", str(root), "serve", "--watch", "--port", "0"]) == 1
     err = capsys.readouterr().err
