@@ -13,8 +13,8 @@ import json
 import shutil
 import tempfile
 from collections import Counter
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -273,30 +273,30 @@ def build(paths: ProjectPaths, out_dir: Path | None = None, force: bool = False,
         return current
     say(f"reading {paths.data}")
     loaded = load(paths.data, paths.ontology)
+    counts = record_counts(loaded)
     count = len(loaded.records)
     say(f"validating {count} record{'s' if count != 1 else ''} and writing {out_dir.name}/ side by side")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    writer = SideJob(lambda: derive_and_write(loaded, staging, paths.import_module))
+    writer = SideJob(lambda: derive_and_write(loaded, counts, staging, paths.import_module))
     try:
         validate_loaded(loaded, paths.shapes, paths.quality_checks)
         written = writer.result()
-        write_stamp(staging, digest, written["derived"], record_counts(loaded))
+        write_stamp(staging, digest, written["derived"], counts)
         replace_dir(staging, out_dir)
     except BaseException:
         writer.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(out_dir, written["build_id"], written["quads"], written["graphs"], record_counts(loaded),
-                       written["derived"])
+    return BuildResult(out_dir, written["build_id"], written["quads"], written["graphs"], counts, written["derived"])
 
 
-def derive_and_write(loaded: LoadedData, staging: Path, import_module: Path) -> dict[str, Any]:
+def derive_and_write(loaded: LoadedData, counts: dict[str, int], staging: Path, import_module: Path) -> dict[str, Any]:
     """Infer, assess consensus and write every output into ``staging``; what the build result needs."""
     derived = infer(loaded.dataset)
     write_consensus(loaded.dataset)
     graphs = sum(1 for g in loaded.dataset.graphs() if len(g) and str(g.identifier).startswith(GRAPH_BASE))
-    build_id = write_outputs(loaded.dataset, staging, {"graphs": graphs, "records": record_counts(loaded)},
+    build_id = write_outputs(loaded.dataset, staging, {"graphs": graphs, "records": counts},
                              read_module(import_module))
     quads = json.loads((staging / "build.json").read_text())["quads"]
     return {"build_id": build_id, "quads": quads, "graphs": graphs, "derived": derived}
