@@ -34,7 +34,7 @@ from tpgraph.store.interface import QueryJob, SelectResult, Store, Term
 from tpgraph.web.bodymap import region_labels, render_map, zones_for
 
 DESCRIBE = """
-SELECT ?s ?p ?o ?g WHERE {
+SELECT DISTINCT ?s ?p ?o ?g WHERE {
   { ?g tp:claimsAbout ?record . GRAPH ?g { ?s ?p ?o } }
   UNION
   { ?claims tp:claimsAbout ?record . ?g tp:derivedFrom ?claims . GRAPH ?g { ?s ?p ?o } }
