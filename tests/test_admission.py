@@ -158,6 +158,60 @@ def test_a_wait_that_runs_out_is_503_and_counted(settings: ServerSettings) -> No
     assert 'tpgraph_queue_refused_total{reason="wait-timeout"} 1.0' in app.test_client().get("/metrics").data.decode()
 
 
+class DeadlineStore(GatedStore):
+    """A GatedStore that keeps each job's time limit and answers the second query as a worker at its deadline."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.limits: list[float | None] = []
+
+    def execute(self, job: QueryJob) -> QueryAnswer:
+        self.limits.append(job.time_limit)
+        answer = super().execute(job)
+        if len(self.limits) == 2:
+            return QueryAnswer.failure(503, f"the query did not finish within the {job.time_limit:.1f} s time limit "
+                                            "and was stopped")
+        return answer
+
+
+def test_the_wait_is_taken_off_the_time_a_query_may_run(settings: ServerSettings) -> None:
+    """One deadline from arrival: a query that waited for a worker runs with the rest, and its 503 says so."""
+    store = DeadlineStore()
+    app = create_app(replace(settings, max_in_flight=1, timeout=10, queue_wait=8), store)
+    replies: dict[str, tuple[int, bytes]] = {}
+
+    def ask(client: str) -> None:
+        response = app.test_client().get("/sparql", query_string={"query": f"ASK {{ ?s ?p '{client}' }}"},
+                                         environ_base={"REMOTE_ADDR": client})
+        replies[client] = (response.status_code, response.data)
+
+    first = threading.Thread(target=ask, args=("10.0.0.1",))
+    first.start()
+    until(lambda: store.entered == 1, "the first query running")
+    second = threading.Thread(target=ask, args=("10.0.0.2",))
+    second.start()
+    until(lambda: app.test_client().get("/health").status_code == 200 and "tpgraph_queue_length 1.0" in
+          app.test_client().get("/metrics").data.decode(), "the second query waiting")
+    store.gate.set()
+    first.join(10)
+    second.join(10)
+    assert store.limits[0] is None  # no wait: the store's own limit (the whole deadline)
+    assert store.limits[1] is not None and 2.0 <= store.limits[1] < 10.0
+    status, body = replies["10.0.0.2"]
+    assert status == 503
+    assert body.startswith(f"the query did not finish within the {store.limits[1]:.1f} s time limit and was stopped "
+                           "(it first waited ".encode())
+    assert body.endswith(b" s for a worker: the 10 s deadline counts from the query's arrival)\n")
+    assert replies["10.0.0.1"][0] == 200
+
+
+def test_a_query_waits_at_most_four_fifths_of_the_deadline() -> None:
+    settings = ServerSettings()
+    assert (settings.timeout, settings.queue_wait, settings.admission_wait) == (10.0, 8.0, 8.0)
+    assert replace(settings, timeout=5).admission_wait == 4.0
+    assert replace(settings, queue_wait=1.5).admission_wait == 1.5
+
+
 def test_http_threads_cover_every_running_and_queued_query() -> None:
     settings = ServerSettings()
     assert settings.http_threads == settings.in_flight_cap + settings.queue_length + 32

@@ -479,7 +479,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--queue-length", type=int, default=S.queue_length,
                    help=f"queries that may wait for a busy worker (default {S.queue_length}; beyond: 429)")
     p.add_argument("--queue-wait", type=float, default=S.queue_wait,
-                   help=f"seconds a query may wait for a worker (default {S.queue_wait:g}; then 503)")
+                   help=f"seconds a query may wait for a worker (default {S.queue_wait:g}, at most 4/5 of --timeout; "
+                        "then 503); the wait counts against --timeout")
     p.add_argument("--per-client", type=int, default=S.per_client_in_flight,
                    help=f"queries one client may have running (default {S.per_client_in_flight})")
     p.add_argument("--per-client-queries", type=int, default=S.per_client_queries,

@@ -126,7 +126,7 @@ class QueryService:
         self.cache = cache
         self.metrics = metrics
         self.admission = Admission(settings.in_flight_cap, settings.per_client_in_flight,
-                                   settings.per_client_queries, settings.queue_length, settings.queue_wait)
+                                   settings.per_client_queries, settings.queue_length, settings.admission_wait)
         metrics.watch_admission(self.admission)
         # One ETag per (build, media type), computed once rather than hashed on every request.
         self.etags = {
@@ -184,6 +184,8 @@ class QueryService:
             return text_reply(refused.status, refused.message, [("Retry-After", "1")], "throttled")
         self.metrics.queue_wait.observe(waited)
         started = time.perf_counter()
+        if waited > 0:  # one deadline from arrival: the wait is taken off the time the query may run
+            job = replace(job, time_limit=self.settings.timeout - waited)
         try:
             answer = self.store.execute(job)
         except Busy:
@@ -195,7 +197,11 @@ class QueryService:
         if query_ms >= self.settings.slow_query_ms:
             slow_log.warning(json.dumps({"ms": query_ms, "status": answer.status, "query": job.query}))
         if answer.status != 200:
-            failed = text_reply(answer.status, answer.error or "the query failed", outcome=_failure(answer))
+            error = answer.error or "the query failed"
+            if waited > 0 and _failure(answer) == "timeout":
+                error += f" (it first waited {waited:.1f} s for a worker: the {self.settings.timeout:g} s deadline " \
+                         "counts from the query's arrival)"
+            failed = text_reply(answer.status, error, outcome=_failure(answer))
             return replace(failed, query_ms=query_ms)
         self.cache.put(key, answer)
         return Reply(200, self._ok_headers(answer, etag), answer.body, None, query_ms, cacheable=True)

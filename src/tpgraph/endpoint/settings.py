@@ -13,6 +13,9 @@ from tpgraph.paths import ProjectPaths
 from tpgraph.sparql.prescan import Limits
 
 
+RUN_SHARE_KEPT = 0.2
+"""The share of the deadline a query that waited for a worker still has to run, at least (2 s of the default 10)."""
+
 SPARE_THREADS = 32
 """HTTP threads beyond the running and queued queries: pages, /health, /metrics, refusals, idle keep-alives."""
 
@@ -33,7 +36,7 @@ class ServerSettings:
     per_client_in_flight: int = 2  # queries one client may have running
     per_client_queries: int = 8  # queries one client may have running or waiting in the queue
     queue_length: int = 64  # queries that may wait for a worker when every worker is busy
-    queue_wait: float = 5.0  # seconds a query may wait there before it is answered 503 (half the timeout)
+    queue_wait: float = 8.0  # seconds a query may wait there before it is answered 503 (see admission_wait)
     cache_entries: int = 1024
     cache_max_bytes: int = 1024 * 1024  # largest answer kept
     cache_total_bytes: int = 64 * 1024 * 1024  # all answers kept, together
@@ -50,6 +53,13 @@ class ServerSettings:
         """Settings serving the project at ``paths``: its dist/, queries/, ontology and releases/."""
         return replace(cls(dist=paths.dist, queries=paths.queries, ontology=paths.ontology,
                            releases=paths.releases), **overrides)  # type: ignore[arg-type]
+
+    @property
+    def admission_wait(self) -> float:
+        """Seconds a query may wait for a worker: ``queue_wait``, but never more than ``RUN_SHARE_KEPT`` short of
+        the deadline. A query's deadline runs from its arrival, so what it waited is taken off the time it may
+        run (``QueryService.evaluate``), and every admitted query keeps at least a fifth of the deadline to run."""
+        return max(0.0, min(self.queue_wait, self.timeout * (1 - RUN_SHARE_KEPT)))
 
     @property
     def in_flight_cap(self) -> int:

@@ -71,6 +71,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     row_cap: int = 10_000
     query_dataset: bool = False  # the query has FROM / FROM NAMED, which the union default must not override
+    time_limit: float | None = None  # seconds it may still run (its deadline minus its wait); None: the store's own
 
 
 @dataclass(frozen=True)

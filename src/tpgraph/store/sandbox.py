@@ -261,7 +261,7 @@ class WorkerPool:
         log.warning("worker %s killed at the %.1f s deadline", worker.pid, deadline)
         self._replace(worker)
         return QueryAnswer.failure(
-            503, f"the query did not finish within the {deadline:g} s time limit and was stopped; "
+            503, f"the query did not finish within the {round(deadline, 1):g} s time limit and was stopped; "
                  "narrow it (add LIMIT, more specific patterns) and try again"
         )
 
@@ -282,7 +282,7 @@ class SandboxedStore:
         self.local = pool.store
 
     def execute(self, job: QueryJob) -> QueryAnswer:
-        return self.pool.run(job)
+        return self.pool.run(job, job.time_limit)
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
         return self.local.select(query, bindings)
