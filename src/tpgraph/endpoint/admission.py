@@ -6,8 +6,8 @@ queues (the Oxigraph server) just answers a little later. Why bounded: a queue w
 every HTTP thread and every client's patience. So a query waits only while the queue has room (``queue_length``)
 and only as long as ``max_wait`` (inside the query deadline, which counts from arrival: the query service takes
 the wait off the time the query may run, so wait and run together stay within the deadline); one client may
-have ``per_client_running`` queries running and ``per_client_total`` running plus waiting. Refusals: 429 + Retry-After when the queue is
-full or the client is over its own cap; 503 when the wait runs out.
+have ``per_client_running`` queries running and ``per_client_total`` running plus waiting. Refusals: 429 +
+Retry-After when the queue is full or the client is over its own cap; 503 when the wait runs out.
 
 Waiting queries are admitted first come, first served among those whose client is under its running cap: a
 finished query hands its worker straight to the next eligible waiter, so a newcomer never overtakes one.
