@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,3 +66,13 @@ def live_server(dist: Path, log: Path, *extra: str, root: Path | None = None) ->
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def post(url: str, query: str, accept: str = "text/csv"):
+    """POST a SPARQL query form; the response, or the HTTPError (which reads like one) for a 4xx or 5xx."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
+                                     headers={"Accept": accept})
+    try:
+        return urllib.request.urlopen(request, timeout=30)
+    except urllib.error.HTTPError as err:
+        return err

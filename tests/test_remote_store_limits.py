@@ -1,0 +1,69 @@
+"""tpgraph beside triple stores that stop: each test starts a store of its own (a time limit, a crash, a shutdown).
+
+Apart from tests/test_remote_store.py, whose tests share one Oxigraph server and one Virtuoso for the session:
+these need a server configured or killed for themselves, and being a file of their own lets the test run put
+them beside the shared-server tests rather than after them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from live_server import live_server, post
+from test_named_queries import CATALOGUE
+from triple_stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, oxigraph_server, virtuoso_server
+
+from tpgraph.build.dist import BuildResult
+from tpgraph.catalogue.parameters import bind
+from tpgraph.store.interface import QueryJob
+from tpgraph.store.push import push
+from tpgraph.store.remote import RemoteStore
+
+pytestmark = [pytest.mark.virtuoso, pytest.mark.slow]
+
+
+def test_virtuoso_own_time_limit_is_passed_on(built: BuildResult, tmp_path: Path) -> None:
+    """[SPARQL] MaxQueryExecutionTime stops the query with HTTP 500; tpgraph answers 502 with the store's reason."""
+    with virtuoso_server(tmp_path, max_execution_s=1) as server:
+        there = RemoteStore(server.query_url, server.gsp_url, credentials=(VIRTUOSO_USER, VIRTUOSO_PASSWORD))
+        push(there, built.out_dir)
+        query = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) = STR(?f)) }"
+        answer = there.execute(QueryJob(query, "text/csv"))
+    assert (answer.status, answer.error) == (
+        502, "the triple store failed: HTTP 500: Virtuoso S1T00 Error SR171: Transaction timed out")
+
+
+def test_oxigraph_own_time_limit_cuts_the_answer(built: BuildResult, tmp_path: Path) -> None:
+    """--timeout-s ends a streamed 200 answer midway; tpgraph answers 502 rather than a partial answer."""
+    with oxigraph_server(tmp_path, timeout_s=1) as server:
+        there = RemoteStore(server.query_url, server.gsp_url)
+        push(there, built.out_dir)
+        query = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) = STR(?f)) }"
+        answer = there.execute(QueryJob(query, "text/csv"))
+    reason = ("the triple store's answer cannot be read: it is incomplete or malformed (was it stopped by the "
+              "store's own time limit?)")
+    assert (answer.status, answer.error) == (502, reason)
+
+
+def test_virtuoso_crashes_on_associated_structures(built: BuildResult, tmp_path: Path) -> None:
+    """Virtuoso 7.2.5 dies (SIGSEGV) on this named query; tpgraph answers 502 with a reason, not a traceback."""
+    with virtuoso_server(tmp_path) as server:
+        there = RemoteStore(server.query_url, server.gsp_url, credentials=(VIRTUOSO_USER, VIRTUOSO_PASSWORD))
+        push(there, built.out_dir)
+        text = bind(there, CATALOGUE["associated-structures"], {"muscle": "psoas major"})
+        answer = there.execute(QueryJob(text, "text/csv"))
+        assert (answer.status, answer.error) == (502, "the triple store did not answer: no connection to it")
+        assert server.process.wait(timeout=15) == -11
+
+
+def test_serve_with_a_store_that_went_down(built: BuildResult, tmp_path: Path) -> None:
+    with oxigraph_server(tmp_path / "ox") as server:
+        push(RemoteStore(server.query_url, server.gsp_url), built.out_dir)
+        with live_server(built.out_dir, tmp_path / "serve.log", "--store", server.query_url) as tpgraph:
+            server.process.terminate()
+            server.process.wait(timeout=15)
+            response = post(tpgraph.url + "/sparql", "ASK { ?s ?p ?o }", "application/sparql-results+json")
+            assert (response.status, response.read()) == (
+                502, b"the triple store did not answer: no connection to it\n")
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
