@@ -5,9 +5,9 @@ need only the loaded data: at whole-body size each costs seconds. Forked after l
 loaded data without copying or re-reading it and reports a small JSON-able result through a pipe; the parent
 validates meanwhile and cancels the child when the data are refused.
 
-Forking is done only from a single-threaded process on a machine with more than one core (a fork copies
-only the calling thread, so a lock another thread holds would stay locked in the child); elsewhere the work
-runs inline when it is awaited, with the same result.
+Forking is done only from a single-threaded process (a fork copies only the calling thread, so a lock another
+thread holds would stay locked in the child) with a core to spare (``_can_fork``); elsewhere the work runs
+inline when it is awaited, with the same result.
 """
 
 from __future__ import annotations
@@ -89,4 +89,10 @@ class SideJob:
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+    """A fork pays only with a core to spare: on one core, or with every core already busy (a parallel test
+    run, another build), the child would only take turns with the parent, and when the data are refused its
+    work is thrown away; then the writer runs inline after validation, only if the data are valid."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores > 1 and os.getloadavg()[0] <= cores - 1  # the load counts this process itself
