@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 
+from tpgraph.catalogue.named_queries import load_catalogue
 from tpgraph.model.namespaces import ID_BASE
+from tpgraph.sparql.values import with_values
 from tpgraph.store.embedded import OxigraphStore
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def iri(path: str) -> ox.NamedNode:
@@ -126,3 +132,19 @@ def test_sources_disagree_on_femoral_nerve_roots(store: OxigraphStore) -> None:
         ("downstate-lumbar-plexus", 3, 22),
         ("podiapaedia-lumbar-plexus", 3, 22),
     ]
+
+
+def listing(store: OxigraphStore, name: str, **values: str) -> list[dict[str, str | None]]:
+    """A named query's rows for parameters given as record paths (``condition="condition/appendicitis"``)."""
+    (query,) = [q for q in load_catalogue(REPO / "queries") if q.name == name]
+    result = store.select(with_values(query.text, {key: iri(path) for key, path in values.items()}))
+    return [dict(zip(result.variables, (None if t is None else t.value for t in row), strict=True))
+            for row in result]
+
+
+def test_a_condition_several_sources_flag_lists_each_muscle_once(store: OxigraphStore) -> None:
+    """Three PainWiki trees flag temporal arteritis; the flag must not repeat temporalis, masseter..."""
+    rows = listing(store, "muscles-with-differential", condition="condition/temporal-arteritis")
+    muscles = [row["muscle"] for row in rows]
+    assert len(muscles) == len(set(muscles)) and {row["redFlag"] for row in rows} == {"true"}
+    assert ID_BASE + "muscle/temporalis" in muscles
