@@ -148,3 +148,31 @@ def test_a_condition_several_sources_flag_lists_each_muscle_once(store: Oxigraph
     muscles = [row["muscle"] for row in rows]
     assert len(muscles) == len(set(muscles)) and {row["redFlag"] for row in rows} == {"true"}
     assert ID_BASE + "muscle/temporalis" in muscles
+
+
+def test_a_differential_stated_on_a_group_answers_its_members(store: OxigraphStore) -> None:
+    """NAT's psoas page lists hip osteoarthritis for the iliopsoas and places psoas major and iliacus in it."""
+    rows = listing(store, "muscles-with-differential", condition="condition/hip-osteoarthritis")
+    assert [(row["label"], row["support"], row["viaGroup"]) for row in rows] == [
+        ("iliacus", "1", "iliopsoas"),
+        ("iliopsoas", "1", None),
+        ("psoas major", "1", "iliopsoas"),
+    ]
+
+
+def test_a_muscle_stated_directly_and_through_its_group_appears_once(store: OxigraphStore) -> None:
+    """External oblique: NAT's obliques page names appendicitis for it, Morningside for the abdominal obliques."""
+    rows = listing(store, "muscles-with-differential", condition="condition/appendicitis")
+    (oblique,) = [row for row in rows if row["label"] == "external oblique"]
+    assert (oblique["support"], oblique["viaGroup"]) == ("2", "abdominal obliques")
+    assert oblique["sourceIris"] is not None and sorted(oblique["sourceIris"].split()) == [
+        ID_BASE + "source/morningside-abdominal-obliques", ID_BASE + "source/nat-treating-the-obliques"]
+
+
+def test_no_muscle_appears_twice_for_any_differential_stated_on_a_group(store: OxigraphStore) -> None:
+    conditions = store.select("SELECT DISTINCT ?c WHERE { ?group a tp:MuscleGroup ; tp:hasDifferentialDiagnosis ?c }")
+    paths = sorted(row[0].value.removeprefix(ID_BASE) for row in conditions)
+    assert len(paths) > 40
+    for path in paths:
+        muscles = [row["muscle"] for row in listing(store, "muscles-with-differential", condition=path)]
+        assert len(muscles) == len(set(muscles)), path

@@ -86,6 +86,8 @@ def test_region_and_condition_pages(client: FlaskClient) -> None:
     assert "not dermatomal" in html
     html = page(client, "/id/condition/appendicitis")
     assert '<a href="/id/group/iliopsoas">iliopsoas</a>' in html
+    assert ('<a href="/id/muscle/psoas-major">psoas major</a> <span class="via">(through the group '
+            '<a href="/id/group/iliopsoas">id:group/iliopsoas</a>)</span>') in html
     html = page(client, "/id/landmark/lesser-trochanter")
     assert "Statements, by source" in html and '<a href="/id/muscle/psoas-major">psoas major</a>' in html
     html = page(client, "/id/landmark/greater-trochanter")
