@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 
+from tpgraph.catalogue.named_queries import load_catalogue
 from tpgraph.model.namespaces import ID_BASE
+from tpgraph.sparql.values import with_values
 from tpgraph.store.embedded import OxigraphStore
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def iri(path: str) -> ox.NamedNode:
@@ -126,3 +132,47 @@ def test_sources_disagree_on_femoral_nerve_roots(store: OxigraphStore) -> None:
         ("downstate-lumbar-plexus", 3, 22),
         ("podiapaedia-lumbar-plexus", 3, 22),
     ]
+
+
+def listing(store: OxigraphStore, name: str, **values: str) -> list[dict[str, str | None]]:
+    """A named query's rows for parameters given as record paths (``condition="condition/appendicitis"``)."""
+    (query,) = [q for q in load_catalogue(REPO / "queries") if q.name == name]
+    result = store.select(with_values(query.text, {key: iri(path) for key, path in values.items()}))
+    return [dict(zip(result.variables, (None if t is None else t.value for t in row), strict=True))
+            for row in result]
+
+
+def test_a_condition_several_sources_flag_lists_each_muscle_once(store: OxigraphStore) -> None:
+    """Three PainWiki trees flag temporal arteritis; the flag must not repeat temporalis, masseter..."""
+    rows = listing(store, "muscles-with-differential", condition="condition/temporal-arteritis")
+    muscles = [row["muscle"] for row in rows]
+    assert len(muscles) == len(set(muscles)) and {row["redFlag"] for row in rows} == {"true"}
+    assert ID_BASE + "muscle/temporalis" in muscles
+
+
+def test_a_differential_stated_on_a_group_answers_its_members(store: OxigraphStore) -> None:
+    """NAT's psoas page lists hip osteoarthritis for the iliopsoas and places psoas major and iliacus in it."""
+    rows = listing(store, "muscles-with-differential", condition="condition/hip-osteoarthritis")
+    assert [(row["label"], row["support"], row["viaGroup"]) for row in rows] == [
+        ("iliacus", "1", "iliopsoas"),
+        ("iliopsoas", "1", None),
+        ("psoas major", "1", "iliopsoas"),
+    ]
+
+
+def test_a_muscle_stated_directly_and_through_its_group_appears_once(store: OxigraphStore) -> None:
+    """External oblique: NAT's obliques page names appendicitis for it, Morningside for the abdominal obliques."""
+    rows = listing(store, "muscles-with-differential", condition="condition/appendicitis")
+    (oblique,) = [row for row in rows if row["label"] == "external oblique"]
+    assert (oblique["support"], oblique["viaGroup"]) == ("2", "abdominal obliques")
+    assert oblique["sourceIris"] is not None and sorted(oblique["sourceIris"].split()) == [
+        ID_BASE + "source/morningside-abdominal-obliques", ID_BASE + "source/nat-treating-the-obliques"]
+
+
+def test_no_muscle_appears_twice_for_any_differential_stated_on_a_group(store: OxigraphStore) -> None:
+    conditions = store.select("SELECT DISTINCT ?c WHERE { ?group a tp:MuscleGroup ; tp:hasDifferentialDiagnosis ?c }")
+    paths = sorted(row[0].value.removeprefix(ID_BASE) for row in conditions)
+    assert len(paths) > 40
+    for path in paths:
+        muscles = [row["muscle"] for row in listing(store, "muscles-with-differential", condition=path)]
+        assert len(muscles) == len(set(muscles)), path

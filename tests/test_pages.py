@@ -86,6 +86,8 @@ def test_region_and_condition_pages(client: FlaskClient) -> None:
     assert "not dermatomal" in html
     html = page(client, "/id/condition/appendicitis")
     assert '<a href="/id/group/iliopsoas">iliopsoas</a>' in html
+    assert ('<a href="/id/muscle/psoas-major">psoas major</a> <span class="via">(through the group '
+            '<a href="/id/group/iliopsoas">id:group/iliopsoas</a>)</span>') in html
     html = page(client, "/id/landmark/lesser-trochanter")
     assert "Statements, by source" in html and '<a href="/id/muscle/psoas-major">psoas major</a>' in html
     html = page(client, "/id/landmark/greater-trochanter")
@@ -134,7 +136,9 @@ def test_the_vocabulary(client: FlaskClient, store: OxigraphStore) -> None:
                          "FILTER(STRSTARTS(STR(?t), 'https://w3id.org/tpgraph/vocab#')) "
                          "FILTER(?k IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty)) }")
     names = sorted(row[0].value.split("#", 1)[1] for row in terms)
-    assert len(names) == 113  # 110, tp:laySynonym (the pain-drawing search), tp:partOfSite and tp:withinSite
+    # 110, tp:laySynonym (the pain-drawing search), tp:partOfSite and tp:withinSite, tp:TechniqueVerdict and
+    # tp:assessedTechnique (technique verdicts in the consensus)
+    assert len(names) == 115
     assert [n for n in names if f'id="{n}"' not in html] == []
     response = client.get("/vocab", headers={"Accept": "text/turtle"})
     triples = {q.triple for q in ox.parse(response.data, format=ox.RdfFormat.TURTLE)}

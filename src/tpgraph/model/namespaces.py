@@ -86,11 +86,15 @@ class TP(DefinedNamespace):
     SourceStated: URIRef
     Spillover: URIRef
     SpinalNerveRoot: URIRef
+    Suitable: URIRef
     Symptom: URIRef
     Technique: URIRef
+    TechniqueAspect: URIRef
     TechniqueAssessment: URIRef
+    TechniqueVerdict: URIRef
     TriggerPoint: URIRef
     Unconfirmed: URIRef
+    Unsuitable: URIRef
     Unverified: URIRef
     View: URIRef
     ZoneIntensity: URIRef
@@ -101,6 +105,7 @@ class TP(DefinedNamespace):
     arisesFromRoot: URIRef
     assessedAspect: URIRef
     assessedRecord: URIRef
+    assessedTechnique: URIRef
     assessedValue: URIRef
     assessesTechnique: URIRef
     associatedStructureOf: URIRef
