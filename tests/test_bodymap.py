@@ -3,6 +3,7 @@ the expected shapes, on the expected sides, with safe and deterministic SVG."""
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tpgraph.build.dist import build
 from tpgraph.model.namespaces import ID_BASE
 from tpgraph.store.embedded import OxigraphStore
 
+REPO = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -347,13 +349,15 @@ muscles:
 
 
 @pytest.fixture(scope="module")
-def fixture_store(tmp_path_factory: pytest.TempPathFactory, make_project) -> OxigraphStore:
+def fixture_store(tmp_path_factory: pytest.TempPathFactory, make_small_project) -> OxigraphStore:
+    """The one-record project, the real regions (the map's geometry names them) and the fixture muscle: the
+    map reads the zones and region labels only, so the rest of the data is not needed (a build in a second)."""
     tmp = tmp_path_factory.mktemp("bodymap")
-    muscle = tmp / "mappable.yaml"
-    muscle.write_text(FIXTURE, encoding="utf-8")
-    source = tmp / "mappable-source.yaml"
-    source.write_text(FIXTURE_SOURCE, encoding="utf-8")
-    paths = make_project(tmp / "project", {"mappable.yaml": muscle, "mappable-source.yaml": source})
+    paths = make_small_project(tmp / "project")
+    shutil.copy(REPO / "data" / "regions.yaml", paths.data / "regions.yaml")
+    (paths.data / "extra").mkdir()
+    (paths.data / "extra" / "mappable.yaml").write_text(FIXTURE, encoding="utf-8")
+    (paths.data / "extra" / "mappable-source.yaml").write_text(FIXTURE_SOURCE, encoding="utf-8")
     result = build(paths, tmp / "dist")
     return OxigraphStore.from_dist(result.out_dir)
 
