@@ -220,6 +220,9 @@ def on_fixture(verdicts: dict[str, list[tuple[str, bool]]]) -> OxigraphStore:
     """The fixture with labels and its consensus graph, in a store the named queries can run on."""
     dataset = fixture({}, verdicts=verdicts)
     dataset.graph(URIRef(GRAPH_BASE + "muscle/m")).add((M, RDFS.label, Literal("em")))
+    dataset.graph(URIRef(GRAPH_BASE + "muscle/m")).add((M, RDF.type, TP.Muscle))
+    for name in {name for claims in verdicts.values() for name, _ in claims}:
+        dataset.graph(URIRef(GRAPH_BASE + "technique/" + name)).add((technique(name), RDFS.label, Literal(name)))
     for slug in verdicts:
         dataset.graph(URIRef(GRAPH_BASE + "source/" + slug)).add((source(slug), RDFS.label, Literal(slug)))
     write_consensus(dataset)
@@ -238,6 +241,19 @@ def test_an_outvoted_unsuitable_verdict_is_marked_minority_with_the_majority_bes
     assert {label: columns(row) for label, row in unsuitable(store, "dry-needling").items()} == {
         "em": ("false", "1", "a; b", "true"),
     }
+
+
+def test_the_muscle_card_marks_an_outvoted_unsuitable_verdict_minority() -> None:
+    """unsuitable-techniques (the card's precautions) carries the same mark, claim by claim."""
+    store = on_fixture({"a": [("dry-needling", True)], "b": [("dry-needling", True)],
+                        "c": [("dry-needling", False)]})
+    (query,) = [q for q in load_catalogue(REPO / "queries") if q.name == "unsuitable-techniques"]
+    result = store.select(with_values(query.text, {"muscle": ox.NamedNode(str(M))}))
+    rows = [tuple(None if t is None else t.value for t in row) for row in result]
+    assert result.variables == ("technique", "label", "suitable", "precaution", "viaGroup", "source", "minority")
+    assert [(row[0], row[2], row[5], row[6]) for row in rows] == [
+        (str(technique("dry-needling")), "false", str(source("c")), "true"),
+    ]
 
 
 def test_a_tied_unsuitable_verdict_is_not_minority() -> None:
