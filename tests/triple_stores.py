@@ -169,3 +169,18 @@ def virtuoso_server(folder: Path, max_execution_s: int | None = None) -> Iterato
         yield store
     finally:
         _stop(process)
+
+
+def part_of_build(dist: Path, target: Path, graphs: tuple[str, ...]) -> tuple[Path, int, int]:
+    """A dist/ folder whose ``tpgraph.nq`` holds only the named ``graphs`` of the build in ``dist``, exactly as
+    built; with its graph and quad counts.
+
+    Pushing it into a store that already holds the build replaces those graphs by themselves and leaves the
+    store as it was, in a second rather than the half minute a whole push takes (6,000 graphs, one PUT each).
+    """
+    wanted = {f"<{graph}>" for graph in graphs}
+    lines = [line for line in (dist / "tpgraph.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+             if line.rsplit(" ", 2)[-2] in wanted]
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "tpgraph.nq").write_text("".join(lines), encoding="utf-8")
+    return target, len({line.rsplit(" ", 2)[-2] for line in lines}), len(lines)
