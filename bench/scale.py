@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from copy import deepcopy
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -31,8 +32,13 @@ KEEP = {"regions.yaml", "roots.yaml"}  # tpgraph's own vocabularies: the same at
 
 
 def suffixed(record: dict, k: int) -> dict:
-    """A copy of a record with its id, label and synonyms made unique for copy ``k``."""
-    copy = dict(record)
+    """A copy of a record with its id, label and synonyms made unique for copy ``k``.
+
+    A deep copy: a shallow one shares the nested facts with the original, the YAML writer then emits anchors and
+    aliases, and the build reads such a file with ruamel's pure-Python parser instead of libyaml, which made
+    the load look quadratic (12 s at 2x against 2.2 s at 1x).
+    """
+    copy = deepcopy(record)
     copy["id"] = f"{record['id']}-x{k}"
     if "label" in record:
         copy["label"] = f"{record['label']} x{k}"
