@@ -272,6 +272,10 @@ def test_editor_keys(page: WebDriver) -> None:
 
 def test_highlighting_overlay_follows_the_text(page: WebDriver) -> None:
     page.find_element(By.PARTIAL_LINK_TEXT, ROOTS_SUMMARY).click()
+    # The overlay is repainted on the next animation frame, not in the click itself.
+    WebDriverWait(page, WAIT).until(lambda d: d.execute_script("""
+        const editor = document.getElementById('query'), code = document.querySelector('#code-box .highlight code');
+        return code.textContent === editor.value || code.textContent === editor.value + ' ';"""))
     state = page.execute_script("""
         const editor = document.getElementById('query'), code = document.querySelector('#code-box .highlight code');
         editor.scrollTop = editor.scrollHeight; editor.scrollLeft = editor.scrollWidth;
