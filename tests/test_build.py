@@ -86,7 +86,7 @@ def test_failed_build_leaves_previous_dist_intact(tmp_path: Path, make_small_pro
     ]
     assert {name: (paths.dist / name).read_bytes() for name in OUTPUTS} == before
     assert json.loads((paths.dist / "build.json").read_text())["build_id"] == first.build_id
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "dist", "ontology"], "no staging folder left"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dist-cache", "data", "dist", "ontology"], "no staging folder left"
 
 
 def test_rebuild_replaces_dist(tmp_path: Path, make_small_project) -> None:

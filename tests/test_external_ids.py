@@ -153,7 +153,7 @@ def test_sssom_export(built, store: OxigraphStore) -> None:
 
 def test_the_import_module_is_up_to_date(built, tmp_path: Path) -> None:
     """ontology/imports/external.ttl is what `tpgraph imports` makes from the checked table and the data."""
-    from tpgraph.build.dist import parse_nquads
+    from tpgraph.build.outputs import parse_nquads
     from tpgraph.build.protege_module import write_module
 
     quads = parse_nquads((built.out_dir / "tpgraph.nq").read_text(encoding="utf-8"))

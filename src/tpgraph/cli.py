@@ -56,7 +56,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)  # the progress line gives way to the result
     records = ", ".join(f"{n} {t}" for t, n in result.records.items() if n)
-    print(f"{'up to date' if result.reused else 'built'} {result.out_dir}: {result.quads} quads in {result.graphs} named graphs "
+    how = f"{'up to date' if result.reused else 'built'} {result.out_dir}"
+    if result.redone is not None:
+        how += f" (incremental: {result.redone} file{'s' if result.redone != 1 else ''} redone, the rest reused)"
+    print(f"{how}: {result.quads} quads in {result.graphs} named graphs "
           f"({result.derived} derived), records: {records}")
     print(f"build id {result.build_id}")
     return EXIT_OK
@@ -141,7 +144,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    from tpgraph.build.dist import canonical_nquads, parse_nquads
+    from tpgraph.build.outputs import canonical_nquads, parse_nquads
     from tpgraph.build.protege_module import write_module
     from tpgraph.build.loader import load
 

@@ -10,9 +10,8 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import pyoxigraph as ox
 
-from tpgraph.build.dist import canonical_nquads, owl_triples, parse_nquads, read_module
+from tpgraph.build.outputs import QuadScan, quad_lines, read_module, write_owl
 from tpgraph.build.infer import infer
 from tpgraph.build.loader import LoadedData
 from tpgraph.build.owl_profile import check_owl2_dl
@@ -32,9 +31,8 @@ def start_profile_check(loaded: LoadedData, import_module: Path) -> Future[list[
     tmp = tempfile.TemporaryDirectory(prefix="tpgraph-check-")
     owl_path = Path(tmp.name) / "tpgraph.owl"
     try:
-        quads = parse_nquads(canonical_nquads(loaded.dataset))
-        module = read_module(import_module)
-        ox.serialize(owl_triples(quads, False, module, embed_module=True), str(owl_path), ox.RdfFormat.RDF_XML)
+        scan = QuadScan(sorted(quad_lines(loaded.dataset)))
+        write_owl(scan.owl_lines(False, read_module(import_module), embed_module=True), owl_path)
     except BaseException:
         tmp.cleanup()
         raise

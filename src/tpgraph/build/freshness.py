@@ -38,14 +38,24 @@ class BuildResult:
     records: dict[str, int]
     derived: int
     reused: bool = False  # True when the output folder already held this build and nothing was written
+    redone: int | None = None  # an incremental build: how many data files it read (None: a full build, or reused)
 
 
-def inputs_digest(paths: ProjectPaths) -> str:
-    """SHA-256 over every input's path and bytes, tpgraph's code and the library versions."""
+def inputs_digest(paths: ProjectPaths, environment: str | None = None) -> str:
+    """SHA-256 over every input's path and bytes, tpgraph's code and the library versions (``environment``:
+    the ``environment_digest``, if already taken)."""
+    digest = hashlib.sha256((environment or environment_digest(paths)).encode("utf-8"))
+    for path in _files_under(paths.data, paths.root):
+        _feed(digest, path.relative_to(paths.root).as_posix(), path)
+    return digest.hexdigest()
+
+
+def environment_digest(paths: ProjectPaths) -> str:
+    """SHA-256 over everything a build depends on but the data files: the ontology, shapes, import module and
+    quality checks, tpgraph's code and the versions of Python and the libraries (the build cache's key)."""
     digest = hashlib.sha256()
     code = Path(__file__).resolve().parents[1]
     files = [
-        *_files_under(paths.data, paths.root),
         *(f for f in (paths.ontology, paths.shapes, paths.import_module) if f.is_file()),
         *_files_under(paths.quality_checks, paths.root),
     ]

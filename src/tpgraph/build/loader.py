@@ -14,6 +14,7 @@ graph.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -106,6 +107,8 @@ class LoadedData:
     dataset: Dataset
     records: dict[tuple[str, str], RecordEntry]
     locations: dict[tuple[URIRef, URIRef | None], Location] = field(default_factory=dict)
+    references: dict[str, set[str]] = field(default_factory=dict)
+    file_shas: dict[str, str] = field(default_factory=dict)
 
     def locate(self, subject: Any, predicate: Any = None) -> Location | None:
         """Where a subject (with this predicate, if known) was written in the data files."""
@@ -121,13 +124,13 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    """Parse one file as YAML 1.2, keeping line numbers; a syntax error becomes a Problem.
+def read_yaml(raw: bytes, display: str) -> tuple[Any, list[Problem]]:
+    """Parse one file's bytes as YAML 1.2, keeping line numbers; a syntax error becomes a Problem.
 
     libyaml reads the file when it can do so exactly (``fast_yaml``); ruamel reads the rest and words the errors.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
         fast = read_fast(text)
         if fast is not None:
             return fast, []
@@ -194,6 +197,12 @@ class Loader:
         self.records: dict[tuple[str, str], RecordEntry] = {}
         self.dataset = Dataset()
         self.locations: dict[tuple[URIRef, URIRef | None], Location] = {}
+        self.references: dict[str, set[str]] = {}
+        """Per data file, the slugs its references name (resolved or not): an incremental build re-reads a
+        file whose references another file's edit may have changed the meaning of."""
+        self._file = ""
+        self.file_shas: dict[str, str] = {}
+        """The SHA-256 of the bytes read of each file (what a cached unit of it is keyed by)."""
 
     # -- reporting ---------------------------------------------------------------------------------
     def problem(self, location: Location, message: str) -> None:
@@ -206,11 +215,18 @@ class Loader:
             return path.as_posix()
 
     # -- pass 1 --------------------------------------------------------------------------------------
-    def index(self) -> list[tuple[RecordEntry, str]]:
+    def index(self, known: dict[str, list[RecordEntry]] | None = None) -> list[tuple[RecordEntry, str]]:
+        """Every record of every file, in file order; a file in ``known`` (by its display path) is not read:
+        its records are taken as given (an incremental build's cache) and checked like read ones."""
         entries: list[tuple[RecordEntry, str]] = []
         for path in data_files(self.data_dir):
             display = self.display(path)
-            doc, problems = read_yaml(path, display)
+            if known is not None and display in known:
+                entries.extend((entry, display) for entry in known[display] if self.admit(entry))
+                continue
+            raw = path.read_bytes()
+            self.file_shas[display] = hashlib.sha256(raw).hexdigest()
+            doc, problems = read_yaml(raw, display)
             self.problems.extend(problems)
             if doc is None:
                 if not problems:
@@ -268,14 +284,18 @@ class Loader:
             synonyms = []
         if not ok:
             return None
-        key = (rtype.name, slug)
+        entry = RecordEntry(rtype, slug, label.strip(), tuple(s.strip() for s in synonyms), loc, body)
+        return entry if self.admit(entry) else None
+
+    def admit(self, entry: RecordEntry) -> bool:
+        """Add a record to the index unless its id is taken (said at the later of the two)."""
+        key = (entry.type.name, entry.slug)
         if key in self.records:
             first = self.records[key].location
-            self.problem(loc, f"{rtype.name} id '{slug}' is already used at {first}")
-            return None
-        entry = RecordEntry(rtype, slug, label.strip(), tuple(s.strip() for s in synonyms), loc, body)
+            self.problem(entry.location, f"{entry.type.name} id '{entry.slug}' is already used at {first}")
+            return False
         self.records[key] = entry
-        return entry
+        return True
 
     def check_unique_names(self, entries: list[tuple[RecordEntry, str]]) -> None:
         """Labels are unique within a type, and a synonym may not name two records of a type."""
@@ -299,11 +319,15 @@ class Loader:
                     seen[(entry.type.name, norm)] = entry
 
     # -- pass 2 --------------------------------------------------------------------------------------
-    def build(self, entries: list[tuple[RecordEntry, str]]) -> None:
+    def build(self, entries: list[tuple[RecordEntry, str]], link_roots: bool = True) -> None:
+        """Pass 2 over ``entries``; ``link_roots`` orders the roots, which needs every root's file read."""
         provenance = self.dataset.graph(PROVENANCE_GRAPH)
         for entry, display in entries:
+            self._file = display
+            self.references.setdefault(display, set())
             self.build_record(entry, display, provenance)
-        self.link_roots()
+        if link_roots:
+            self.link_roots()
 
     def note_location(self, subject: URIRef, predicate: URIRef | None, loc: Location) -> None:
         self.locations.setdefault((subject, predicate), loc)
@@ -651,9 +675,11 @@ class Loader:
             self.problem(loc, f"'{key}' must name a {wanted} by its id, got {value!r}")
             return None
         types: tuple[str, ...] = targets
-        slug = value
-        if "/" in value:
-            prefix, _, slug = value.partition("/")
+        prefix, slash, slug = value.partition("/")
+        if not slash:
+            prefix, slug = "", value
+        self.references.setdefault(self._file, set()).add(slug)
+        if slash:
             if prefix not in targets:
                 self.problem(loc, f"'{key}' takes {_a(wanted)}, not {_a(RECORD_TYPES[prefix].noun) if prefix in RECORD_TYPES else repr(prefix)}")
                 return None
@@ -740,4 +766,4 @@ def load(data_dir: Path, ontology_path: Path) -> LoadedData:
     ontology_graph = loader.dataset.graph(ONTOLOGY_GRAPH)
     for triple in ontology:
         ontology_graph.add(triple)
-    return LoadedData(loader.dataset, loader.records, loader.locations)
+    return LoadedData(loader.dataset, loader.records, loader.locations, loader.references, loader.file_shas)

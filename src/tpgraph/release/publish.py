@@ -32,7 +32,8 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL
 
-from tpgraph.build.dist import build, canonical_nquads, parse_nquads
+from tpgraph.build.dist import build
+from tpgraph.build.outputs import canonical_nquads, parse_nquads
 from tpgraph.build.sssom import SSSOM_FILE
 from tpgraph.model.namespaces import (
     CONSENSUS_GRAPH,
