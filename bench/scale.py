@@ -9,7 +9,9 @@ of ``tpgraph build`` in a fresh process per size (peak memory is that process's 
     python bench/scale.py --sizes 1 2     # other multiples
 
 Stages: YAML + RDF load, SHACL, quality checks, inference, consensus, writing dist/. A stage whose cost per
-record grows with size is named in the output ("grows faster than the data").
+record grows with size is named in the output ("grows faster than the data"). Then, in another fresh process,
+``tpgraph build`` end to end as an author meets it: a full build, a build with nothing changed, and a build
+after one muscle file's label is edited (incremental; the median of three edits).
 """
 
 from __future__ import annotations
@@ -104,14 +106,45 @@ def measure(project: Path) -> dict:
     }
 
 
+def measure_builds(project: Path) -> dict:
+    """Seconds of ``build()`` end to end: full, nothing changed, and one muscle file edited (median of three)."""
+    from tpgraph.build.dist import build
+    from tpgraph.paths import ProjectPaths
+
+    paths = ProjectPaths(project)
+
+    def timed(**kwargs) -> tuple[float, object]:
+        start = time.perf_counter()
+        result = build(paths, **kwargs)
+        return round(time.perf_counter() - start, 3), result
+
+    full, _ = timed(force=True)
+    unchanged, reused = timed()
+    assert reused.reused
+    muscle = sorted((project / "data" / "muscles").glob("*.yaml"))[0]
+    original = muscle.read_text(encoding="utf-8")
+    edits = []
+    for k in range(3):
+        muscle.write_text(original.replace("label: ", f"label: edit {k} of ", 1), encoding="utf-8")
+        seconds, result = timed()
+        assert result.redone == 1, result
+        edits.append(seconds)
+    muscle.write_text(original, encoding="utf-8")
+    return {"full": full, "nothing changed": unchanged, "one file edited": sorted(edits)[1]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 5, 10])
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: measure one project, print JSON
+    parser.add_argument("--measure-builds", help=argparse.SUPPRESS)  # internal: time whole builds, print JSON
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "scale-results.json")
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(Path(args.measure))))
+        return 0
+    if args.measure_builds:
+        print(json.dumps(measure_builds(Path(args.measure_builds))))
         return 0
     results = []
     with tempfile.TemporaryDirectory(prefix="tpgraph-scale-") as tmp:
@@ -119,13 +152,19 @@ def main(argv: list[str] | None = None) -> int:
             project = make_project(Path(tmp) / f"x{times}", times)
             run = subprocess.run([sys.executable, __file__, "--measure", str(project)], capture_output=True,
                                  text=True, check=True)
-            results.append({"size": times, **json.loads(run.stdout.strip().splitlines()[-1])})
+            builds = subprocess.run([sys.executable, __file__, "--measure-builds", str(project)], capture_output=True,
+                                    text=True, check=True)
+            results.append({"size": times, **json.loads(run.stdout.strip().splitlines()[-1]),
+                            "builds": json.loads(builds.stdout.strip().splitlines()[-1])})
     stages = list(results[0]["seconds"])
     print(f"{'size':>5} {'records':>8} {'quads':>8} " + " ".join(f"{s:>15}" for s in stages)
           + f" {'total s':>8} {'peak MiB':>9}")
     for r in results:
         print(f"{r['size']:>4}x {r['records']:>8} {r['quads']:>8} "
               + " ".join(f"{r['seconds'][s]:>15.2f}" for s in stages) + f" {r['total']:>8.2f} {r['peak_mib']:>9}")
+    print(f"{'size':>5} " + " ".join(f"{name:>16}" for name in results[0]["builds"]) + "   (tpgraph build, s)")
+    for r in results:
+        print(f"{r['size']:>4}x " + " ".join(f"{value:>16.2f}" for value in r["builds"].values()))
     base = results[0]
     for r in results[1:]:
         for stage in stages:

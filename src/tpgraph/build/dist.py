@@ -36,7 +36,7 @@ from tpgraph.build.outputs import (
     write_outputs,
 )
 from tpgraph.build.protege_module import MODULE_FILE
-from tpgraph.build.side_by_side import SideJob
+from tpgraph.build.side_by_side import SideJob, can_fork
 from tpgraph.build.validate import validate_loaded
 from tpgraph.model.schema import RECORD_TYPES
 from tpgraph.paths import ProjectPaths
@@ -140,9 +140,10 @@ def build_incrementally(paths: ProjectPaths, out_dir: Path, cache: BuildCache, d
     counts = record_counts(attempt.loader.records)
     say(f"redoing {len(attempt.redone)} of {len(attempt.units)} files; checking and writing {out_dir.name}/ side by side")
     staging = _staging(out_dir)
+    fork = can_fork()
     writers = [  # two writers beside the checks: at this size each takes about as long as the checks
-        SideJob(lambda: write_graph_files(lines, staging, {"records": counts})),
-        SideJob(lambda: write_ontology_files(lines, staging, read_module(paths.import_module))),
+        SideJob(lambda: write_graph_files(lines, staging, {"records": counts}), fork),
+        SideJob(lambda: write_ontology_files(lines, staging, read_module(paths.import_module)), fork),
     ]
     try:
         if not attempt.conforms(attempt.ontology_lines):

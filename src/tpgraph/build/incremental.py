@@ -107,6 +107,8 @@ class Incremental:
             redo |= naming
         else:
             return None
+        if len(redo) > MAX_REDONE:
+            return None
         if any(rtype == "root" for rtype, _ in (before | unchanged) ^ set(loader.records)) or any(
                 entry.type.name == "root" for entry in loader.records.values() if entry.location.file in redo):
             return None  # the root series is ordered across every root: a full build redoes it

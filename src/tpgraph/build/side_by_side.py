@@ -6,7 +6,7 @@ loaded data without copying or re-reading it and reports a small JSON-able resul
 validates meanwhile and cancels the child when the data are refused.
 
 Forking is done only from a single-threaded process (a fork copies only the calling thread, so a lock another
-thread holds would stay locked in the child) with a core to spare (``_can_fork``); elsewhere the work runs
+thread holds would stay locked in the child) with a core to spare (``can_fork``); elsewhere the work runs
 inline when it is awaited, with the same result.
 """
 
@@ -27,11 +27,13 @@ class ChildFailed(RuntimeError):
 class SideJob:
     """Work started beside the caller: ``result()`` waits for it, ``cancel()`` abandons it."""
 
-    def __init__(self, work: Callable[[], dict[str, Any]]):
+    def __init__(self, work: Callable[[], dict[str, Any]], fork: bool | None = None):
+        """``fork``: whether to fork (default: ``can_fork()``; pass one answer to several jobs started together,
+        since each child started makes the machine look busier to the next question)."""
         self._work = work
         self._pid: int | None = None
         self._read: int | None = None
-        if _can_fork():
+        if can_fork() if fork is None else fork:
             self._start()
 
     @property
@@ -88,11 +90,26 @@ class SideJob:
             self._read = None
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """A fork pays only with a core to spare: on one core, or with every core already busy (a parallel test
     run, another build), the child would only take turns with the parent, and when the data are refused its
-    work is thrown away; then the writer runs inline after validation, only if the data are valid."""
+    work is thrown away; then the writer runs inline after validation, only if the data are valid.
+
+    "Busy" is the number of threads running right now (Linux's ``/proc/loadavg``), this one included: the
+    one-minute load average still counts the build an author ran a moment ago, and would keep the next one
+    on one core.
+    """
     if not hasattr(os, "fork") or threading.active_count() != 1:
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores > 1 and os.getloadavg()[0] <= cores - 1  # the load counts this process itself
+    return cores > 1 and _running() <= cores - 1
+
+
+def _running() -> float:
+    """Threads running or runnable now, this one included (the one-minute load average where Linux's count
+    cannot be read)."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as loadavg:
+            return int(loadavg.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
