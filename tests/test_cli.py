@@ -46,8 +46,10 @@ def test_validate_refuses_bad_data_with_file_and_line(tmp_path: Path, capsys: py
     ]
 
 
-def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
-    paths = make_project(tmp_path)
+def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_small_project) -> None:
+    """Full, reused and incremental builds each say which they were (a one-record project: the words do not
+    depend on the size of the data)."""
+    paths = make_small_project(tmp_path)
     code, out, _ = run(capsys, "--root", str(paths.root), "build")
     assert code == 0
     first, second = out.splitlines()
@@ -55,13 +57,25 @@ def test_build_reports_what_it_built(tmp_path: Path, capsys: pytest.CaptureFixtu
     records = ", ".join(f"{info['records'][t]} {t}" for t in RECORD_TYPES if info["records"][t])
     assert first == (f"built {paths.dist}: {info['quads']} quads in {info['graphs']} named graphs "
                      f"({first.split('(')[1].split(' derived')[0]} derived), records: {records}")
-    files = (REPO / "data" / "muscles").glob("*.yaml")
-    assert info["records"]["muscle"] == sum(len(YAML(typ="safe").load(f.read_text(encoding="utf-8"))["muscles"])
-                                            for f in files)
     assert second == "build id " + json.loads((paths.dist / "build.json").read_text())["build_id"]
     code, again, _ = run(capsys, "--root", str(paths.root), "build")
     assert code == 0
     assert again.splitlines() == [first.replace("built ", "up to date ", 1), second], "unchanged sources: reused"
+    source = paths.data / "sources" / "core.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("tpgraph's own definitions.", "tpgraph's own."),
+                      encoding="utf-8")
+    code, edited, _ = run(capsys, "--root", str(paths.root), "build")
+    assert code == 0
+    info = json.loads((paths.dist / "build.json").read_text())
+    assert edited.splitlines() == [
+        first.replace(f"{paths.dist}:", f"{paths.dist} (incremental: 1 file redone, the rest reused):"),
+        f"build id {info['build_id']}"]
+
+
+def test_the_build_holds_every_muscle_file_s_records(built: BuildResult) -> None:
+    files = (REPO / "data" / "muscles").glob("*.yaml")
+    assert built.records["muscle"] == sum(len(YAML(typ="safe").load(f.read_text(encoding="utf-8"))["muscles"])
+                                          for f in files)
 
 
 def test_failed_build_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_project) -> None:
