@@ -28,13 +28,7 @@ from tpgraph.build.freshness import (
 from tpgraph.build.incremental import Incremental, full_build_units, store_full_build
 from tpgraph.build.infer import infer
 from tpgraph.build.loader import LoadedData, RecordEntry, load
-from tpgraph.build.outputs import (
-    quad_lines,
-    read_module,
-    write_graph_files,
-    write_ontology_files,
-    write_outputs,
-)
+from tpgraph.build.outputs import quad_lines, read_module, write_graph_files, write_ontology_files
 from tpgraph.build.protege_module import MODULE_FILE
 from tpgraph.build.side_by_side import SideJob, can_fork
 from tpgraph.build.validate import validate_loaded
@@ -112,7 +106,8 @@ def build_in_full(paths: ProjectPaths, out_dir: Path, cache: BuildCache, digest:
     count = len(loaded.records)
     say(f"validating {count} record{'s' if count != 1 else ''} and writing {out_dir.name}/ side by side")
     staging = _staging(out_dir)
-    writer = SideJob(lambda: derive_and_write(loaded, counts, staging, paths.import_module, cache))
+    fork = can_fork()
+    writer = SideJob(lambda: derive_and_write(loaded, counts, staging, paths.import_module, cache, fork), fork)
     try:
         validate_loaded(loaded, paths.shapes, paths.quality_checks)
         written = writer.result()
@@ -179,19 +174,31 @@ def _quietly(store: Callable[[], object]) -> None:
 
 
 def derive_and_write(loaded: LoadedData, counts: dict[str, int], staging: Path, import_module: Path,
-                     cache: BuildCache) -> dict[str, Any]:
+                     cache: BuildCache, fork: bool = False) -> dict[str, Any]:
     """Infer, assess consensus and write every output into ``staging``; store the units for the next build;
-    what the build result needs."""
+    what the build result needs. With ``fork`` (this runs in a child forked while cores were free) the two
+    writers run in children of their own while this process stores the units: by then the parent has
+    finished validating and waits."""
     infer(loaded.dataset)
     write_consensus(loaded.dataset)
-    lines = quad_lines(loaded.dataset)
-    written = write_outputs(lines, staging, {"records": counts}, read_module(import_module))
-    manifest = None
-    split = full_build_units(lines, loaded.records, loaded.references, loaded.file_shas)
-    if split is not None:
-        try:
-            stored = store_full_build(cache, *split)
-            manifest = {"files": stored.files, "context": stored.context}
-        except OSError:
-            pass
+    lines = sorted(quad_lines(loaded.dataset))
+    writers = [
+        SideJob(lambda: write_graph_files(lines, staging, {"records": counts}), fork),
+        SideJob(lambda: write_ontology_files(lines, staging, read_module(import_module)), fork),
+    ]
+    try:
+        manifest = None
+        split = full_build_units(lines, loaded.records, loaded.references, loaded.file_shas)
+        if split is not None:
+            try:
+                stored = store_full_build(cache, *split)
+                manifest = {"files": stored.files, "context": stored.context}
+            except OSError:
+                pass
+        written = writers[0].result()
+        writers[1].result()
+    except BaseException:
+        for job in writers:
+            job.cancel()
+        raise
     return {**written, "manifest": manifest}
