@@ -125,7 +125,7 @@ def build_in_full(paths: ProjectPaths, out_dir: Path, cache: BuildCache, digest:
 def build_incrementally(paths: ProjectPaths, out_dir: Path, cache: BuildCache, digest: str,
                         say: Callable[[str], None]) -> BuildResult | None:
     """Redo only the changed files (``incremental``); None when a full build must run instead."""
-    attempt = Incremental(paths, cache, quad_lines)
+    attempt = Incremental(paths, cache)
     try:
         lines = attempt.prepare()
     except OSError:

@@ -20,7 +20,6 @@ words them, file by file, exactly as a full build would.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -32,6 +31,7 @@ from tpgraph.build.build_cache import BuildCache, Manifest, unit_key
 from tpgraph.build.consensus import write_consensus
 from tpgraph.build.infer import infer
 from tpgraph.build.loader import DataError, Loader, Location, RecordEntry, data_files, load_ontology
+from tpgraph.build.outputs import quad_lines
 from tpgraph.build.quality import violations as quality_rows
 from tpgraph.build.shacl_sparql import split_sparql_constraints, violations as constraint_rows
 from tpgraph.build.units import ONTOLOGY, Unit, context_digest, is_derived, split_by_file
@@ -47,12 +47,11 @@ MAX_REDONE = 24
 
 
 class Incremental:
-    """One incremental attempt; ``quad_lines`` is the serialiser a full build uses (passed in, one spelling)."""
+    """One incremental attempt: ``prepare``, then ``conforms``, then (once the build is in place) ``commit``."""
 
-    def __init__(self, paths: ProjectPaths, cache: BuildCache, quad_lines: Callable[[Dataset], set[str]]):
+    def __init__(self, paths: ProjectPaths, cache: BuildCache):
         self.paths = paths
         self.cache = cache
-        self.quad_lines = quad_lines
         self.loader: Loader | None = None
         self.units: dict[str, Unit] = {}
         self.redone: set[str] = set()
@@ -121,7 +120,7 @@ class Incremental:
         self.loader, self.redone = loader, redo
 
         file_of = {f"{t}/{s}": e.location.file for (t, s), e in loader.records.items()}
-        asserted = split_by_file(self.quad_lines(loader.dataset), file_of)
+        asserted = split_by_file(quad_lines(loader.dataset), file_of)
         if asserted is None:
             return None
         units = {path: unit for path, unit in cached.items() if path not in redo}
@@ -139,7 +138,7 @@ class Incremental:
         dataset.parse(data="\n".join(context), format="nquads")
         infer(dataset)
         write_consensus(dataset)
-        derived = split_by_file((line for line in self.quad_lines(dataset) if is_derived(line)), file_of)
+        derived = split_by_file((line for line in quad_lines(dataset) if is_derived(line)), file_of)
         if derived is None:
             return None
         for path in redo:
