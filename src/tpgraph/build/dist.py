@@ -111,7 +111,7 @@ def build_in_full(paths: ProjectPaths, out_dir: Path, cache: BuildCache, digest:
     try:
         validate_loaded(loaded, paths.shapes, paths.quality_checks)
         written = writer.result()
-        write_stamp(staging, digest, written["derived"], counts)
+        write_stamp(staging, digest, written["derived"], counts, written["hashes"])
         replace_dir(staging, out_dir)
     except BaseException:
         writer.cancel()
@@ -147,8 +147,8 @@ def build_incrementally(paths: ProjectPaths, out_dir: Path, cache: BuildCache, d
             shutil.rmtree(staging, ignore_errors=True)
             return None
         written = writers[0].result()
-        writers[1].result()
-        write_stamp(staging, digest, written["derived"], counts)
+        hashes = {**written["hashes"], **writers[1].result()["hashes"]}
+        write_stamp(staging, digest, written["derived"], counts, hashes)
         replace_dir(staging, out_dir)
     except BaseException:
         for writer in writers:
@@ -196,9 +196,9 @@ def derive_and_write(loaded: LoadedData, counts: dict[str, int], staging: Path, 
             except OSError:
                 pass
         written = writers[0].result()
-        writers[1].result()
+        hashes = {**written["hashes"], **writers[1].result()["hashes"]}
     except BaseException:
         for job in writers:
             job.cancel()
         raise
-    return {**written, "manifest": manifest}
+    return {**written, "hashes": hashes, "manifest": manifest}

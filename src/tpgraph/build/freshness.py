@@ -68,22 +68,27 @@ def environment_digest(paths: ProjectPaths) -> str:
     return digest.hexdigest()
 
 
-def output_hashes(out: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``out`` but the stamp, by its path relative to ``out``."""
-    return {
-        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != STAMP
-    }
+def output_hashes(out: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """SHA-256 of every file under ``out`` but the stamp, by its path relative to ``out``; ``known``: hashes
+    the writers took of what they wrote (a file they did not name is read and hashed here)."""
+    known = known or {}
+    hashes = {}
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path.name != STAMP:
+            name = path.relative_to(out).as_posix()
+            hashes[name] = known.get(name) or hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
 
 
-def write_stamp(out: Path, digest: str, derived: int, records: dict[str, int]) -> None:
+def write_stamp(out: Path, digest: str, derived: int, records: dict[str, int],
+                known: dict[str, str] | None = None) -> None:
     """Record, in the finished output folder (before it replaces ``dist/``), what it was built from.
 
-    ``records`` is kept as a list of pairs so that a reused build reports them in the same order.
+    ``records`` is kept as a list of pairs so that a reused build reports them in the same order; ``known``:
+    the hashes the writers took (``output_hashes``).
     """
     stamp = {"inputs": digest, "derived": derived, "records": [[k, n] for k, n in records.items()],
-             "outputs": output_hashes(out)}
+             "outputs": output_hashes(out, known)}
     (out / STAMP).write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

@@ -210,10 +210,14 @@ class Incremental:
                                    context))
 
 
+_NO_BODY = CommentedMap()
+"""The body of a cached record: never read (a redone file's records are read from the file), never written."""
+
+
 def _entry(row: tuple[str, str, str, tuple[str, ...], int], path: str) -> RecordEntry:
     """A cached record as the index needs it (its body is read only when its file is redone)."""
     rtype, slug, label, synonyms, line = row
-    return RecordEntry(RECORD_TYPES[rtype], slug, label, synonyms, Location(path, line), CommentedMap())
+    return RecordEntry(RECORD_TYPES[rtype], slug, label, synonyms, Location(path, line), _NO_BODY)
 
 
 def full_build_units(lines: set[str], records: dict[tuple[str, str], RecordEntry], references: dict[str, set[str]],

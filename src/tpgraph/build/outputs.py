@@ -237,8 +237,8 @@ def write_outputs(lines: Iterable[str], out: Path, build_json: dict, module: lis
     """Write every artefact of the build's quad ``lines`` into ``out`` (an empty folder); return build.json."""
     ordered = sorted(set(lines))
     written = write_graph_files(ordered, out, build_json)
-    write_ontology_files(ordered, out, module)
-    return written
+    ontology = write_ontology_files(ordered, out, module)
+    return {**written, "hashes": {**written["hashes"], **ontology["hashes"]}}
 
 
 def write_graph_files(ordered: list[str], out: Path, build_json: dict) -> dict[str, Any]:
@@ -258,7 +258,8 @@ def write_graph_files(ordered: list[str], out: Path, build_json: dict) -> dict[s
     build_json = {"build_id": build_id, "quads": len(ordered), "graphs": len(sizes), **build_json}
     (out / "build.json").write_text(json.dumps(build_json, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     derived = sum(size for graph, size in sizes.items() if graph != str(CONSENSUS_GRAPH) and is_derived_graph(graph))
-    return {**build_json, "derived": derived}
+    hashes = _hashes(out, ("tpgraph.nq", "tpgraph.trig", "tpgraph.jsonld", "void.ttl", "build.json"))
+    return {**build_json, "derived": derived, "hashes": hashes}
 
 
 def write_ontology_files(ordered: list[str], out: Path, module: list[ox.Triple] | None = None) -> dict[str, Any]:
@@ -274,7 +275,15 @@ def write_ontology_files(ordered: list[str], out: Path, module: list[ox.Triple] 
     version = next((q.object.value for q in parse_nquads("".join(l + "\n" for l in scan.version))), "unversioned")
     sssom_quads = parse_nquads("".join(line + "\n" for line in scan.wanted_by_sssom))
     (out / SSSOM_FILE).write_text(sssom_tsv(sssom_quads, version), encoding="utf-8")
-    return {}
+    written = ["tpgraph.owl", "tpgraph-full.owl", SSSOM_FILE]
+    if module:
+        written += [f"imports/{MODULE_FILE}", "catalog-v001.xml"]
+    return {"hashes": _hashes(out, written)}
+
+
+def _hashes(out: Path, names: Iterable[str]) -> dict[str, str]:
+    """The SHA-256 of files just written, taken by the writer (beside the other work) for the build's stamp."""
+    return {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in names}
 
 
 def read_module(path: Path) -> list[ox.Triple]:
