@@ -19,6 +19,7 @@ from tpgraph.web.app import create_app
 REPO = Path(__file__).resolve().parents[1]
 
 PSOAS = "https://w3id.org/tpgraph/id/muscle/psoas-major"
+GLUTEUS_MAXIMUS = "https://w3id.org/tpgraph/id/muscle/gluteus-maximus"
 LABEL = ox.Triple(ox.NamedNode(PSOAS), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
                   ox.Literal("psoas major", language="en"))
 
@@ -128,6 +129,19 @@ def test_a_claim_graph_resolves(client: FlaskClient) -> None:
                    ox.NamedNode("https://w3id.org/tpgraph/id/source/nat-treating-psoas"),
                    ox.NamedNode("https://w3id.org/tpgraph/graph/provenance")) in quads
     assert client.get("/graph/muscle/no-such").status_code == 404
+
+
+def test_a_muscle_s_rdf_holds_its_own_agreements_and_no_other_muscle_s(client: FlaskClient,
+                                                                         store: OxigraphStore) -> None:
+    """The consensus graph is derived from every weighed claim graph; a record's description takes from it only
+    the agreement nodes about the record (it once carried all 6,000 of the consensus graph's quads)."""
+    consensus = "https://w3id.org/tpgraph/graph/consensus/derived"
+    response = client.get("/id/muscle/gluteus-maximus", headers={"Accept": "application/n-quads"})
+    described = {q.subject.value for q in ox.parse(response.data, format=ox.RdfFormat.N_QUADS)
+                 if q.graph_name.value == consensus}
+    own = {row[0].value for row in store.select(
+        f"SELECT ?node WHERE {{ GRAPH <{consensus}> {{ ?node tp:assessedRecord <{GLUTEUS_MAXIMUS}> }} }}")}
+    assert len(own) >= 3 and described == own
 
 
 def test_the_vocabulary(client: FlaskClient, store: OxigraphStore) -> None:

@@ -37,13 +37,15 @@ DESCRIBE = """
 SELECT DISTINCT ?s ?p ?o ?g WHERE {
   { ?g tp:claimsAbout ?record . GRAPH ?g { ?s ?p ?o } }
   UNION
-  { ?claims tp:claimsAbout ?record . ?g tp:derivedFrom ?claims . GRAPH ?g { ?s ?p ?o } }
+  { GRAPH ?g { ?s tp:assessedRecord ?record . ?s ?p ?o } }
   UNION
   { ?s tp:claimsAbout ?record . GRAPH ?g { ?s ?p ?o } }
 }"""
-"""Everything in the record's own graphs (its nodes, nested ``record#…`` nodes, derived statements) and the
-provenance of those graphs. Each UNION branch binds ``?record`` itself: a branch is evaluated on its own, so a
-FILTER on a variable bound outside it would see it unbound."""
+"""Everything in the record's own graphs (its nodes, nested ``record#…`` nodes, and its derived graphs, which
+are about it too), the consensus's agreement nodes about it, and the provenance of those graphs. The consensus
+graph is derived from every weighed claim graph, so reaching it through ``derivedFrom`` brought every other
+muscle's agreements along (6,000 quads on each muscle's page). Each UNION branch binds ``?record`` itself: a
+branch is evaluated on its own, so a FILTER on a variable bound outside it would see it unbound."""
 
 GRAPH_QUADS = """SELECT ?s ?p ?o ?g WHERE {
   { GRAPH ?graph { ?s ?p ?o } BIND(?graph AS ?g) }
