@@ -72,7 +72,8 @@ def make_project(target: Path, times: int) -> Path:
 
 def measure(project: Path) -> dict:
     """Run the build's stages once in this process; seconds per stage and the peak resident set (MiB)."""
-    from tpgraph.build.outputs import quad_lines, write_outputs
+    from tpgraph.build.dist import start_writers, writers_result
+    from tpgraph.build.outputs import quad_lines
     from tpgraph.build.consensus import write_consensus
     from tpgraph.build.infer import infer
     from tpgraph.build.loader import load
@@ -95,7 +96,8 @@ def measure(project: Path) -> dict:
     timed("infer", infer, loaded.dataset)
     timed("consensus", write_consensus, loaded.dataset)
     out = Path(tempfile.mkdtemp(prefix="scale-dist-"))
-    timed("write", lambda: write_outputs(quad_lines(loaded.dataset), out, {}))
+    timed("write", lambda: writers_result(start_writers(sorted(quad_lines(loaded.dataset)), out, {},
+                                                         paths.import_module, fork=False)))
     shutil.rmtree(out, ignore_errors=True)
     return {
         "records": len(loaded.records),

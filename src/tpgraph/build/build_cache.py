@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,11 @@ class Manifest:
 
     files: dict[str, str]
     context: str
+
+    @classmethod
+    def of(cls, units: Iterable[Unit], context: str) -> "Manifest":
+        """The manifest naming ``units`` under ``context``."""
+        return cls({u.path: unit_key(context, u.path, u.sha) for u in sorted(units, key=lambda u: u.path)}, context)
 
 
 def unit_key(context: str, path: str, sha: str) -> str:
@@ -97,11 +103,13 @@ class BuildCache:
             out.write(text)
         os.replace(temporary, target)
 
-    def write_unit(self, key: str, unit: Unit) -> None:
-        self._write(f"units/{key}.json", {
-            "path": unit.path, "sha": unit.sha, "entries": [list(e) for e in unit.entries],
-            "references": sorted(unit.references), "asserted": unit.asserted, "derived": unit.derived,
-        })
+    def write_units(self, units: Iterable[Unit], context: str) -> None:
+        """Store ``units``, each under its key in ``context``."""
+        for unit in units:
+            self._write(f"units/{unit_key(context, unit.path, unit.sha)}.json", {
+                "path": unit.path, "sha": unit.sha, "entries": [list(e) for e in unit.entries],
+                "references": sorted(unit.references), "asserted": unit.asserted, "derived": unit.derived,
+            })
 
     def write_ontology_quads(self, lines: list[str]) -> None:
         self._write(ONTOLOGY_QUADS, lines)

@@ -10,7 +10,6 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-
 from tpgraph.build.outputs import QuadScan, quad_lines, read_module, write_owl
 from tpgraph.build.infer import infer
 from tpgraph.build.loader import LoadedData

@@ -135,24 +135,18 @@ def build_incrementally(paths: ProjectPaths, out_dir: Path, cache: BuildCache, d
     counts = record_counts(attempt.loader.records)
     say(f"redoing {len(attempt.redone)} of {len(attempt.units)} files; checking and writing {out_dir.name}/ side by side")
     staging = _staging(out_dir)
-    fork = can_fork()
-    writers = [  # two writers beside the checks: at this size each takes about as long as the checks
-        SideJob(lambda: write_graph_files(lines, staging, {"records": counts}), fork),
-        SideJob(lambda: write_ontology_files(lines, staging, read_module(paths.import_module)), fork),
-    ]
+    # two writers beside the checks: at this size each takes about as long as the checks
+    writers = start_writers(lines, staging, counts, paths.import_module, can_fork())
     try:
-        if not attempt.conforms(attempt.ontology_lines):
-            for writer in writers:
-                writer.cancel()
+        if not attempt.conforms():
+            cancel(writers)
             shutil.rmtree(staging, ignore_errors=True)
             return None
-        written = writers[0].result()
-        hashes = {**written["hashes"], **writers[1].result()["hashes"]}
-        write_stamp(staging, digest, written["derived"], counts, hashes)
+        written = writers_result(writers)
+        write_stamp(staging, digest, written["derived"], counts, written["hashes"])
         replace_dir(staging, out_dir)
     except BaseException:
-        for writer in writers:
-            writer.cancel()
+        cancel(writers)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _quietly(attempt.commit)
@@ -182,10 +176,7 @@ def derive_and_write(loaded: LoadedData, counts: dict[str, int], staging: Path, 
     infer(loaded.dataset)
     write_consensus(loaded.dataset)
     lines = sorted(quad_lines(loaded.dataset))
-    writers = [
-        SideJob(lambda: write_graph_files(lines, staging, {"records": counts}), fork),
-        SideJob(lambda: write_ontology_files(lines, staging, read_module(import_module)), fork),
-    ]
+    writers = start_writers(lines, staging, counts, import_module, fork)
     try:
         manifest = None
         split = full_build_units(lines, loaded.records, loaded.references, loaded.file_shas)
@@ -195,10 +186,27 @@ def derive_and_write(loaded: LoadedData, counts: dict[str, int], staging: Path, 
                 manifest = {"files": stored.files, "context": stored.context}
             except OSError:
                 pass
-        written = writers[0].result()
-        hashes = {**written["hashes"], **writers[1].result()["hashes"]}
+        written = writers_result(writers)
     except BaseException:
-        for job in writers:
-            job.cancel()
+        cancel(writers)
         raise
-    return {**written, "hashes": hashes, "manifest": manifest}
+    return {**written, "manifest": manifest}
+
+
+def start_writers(lines: list[str], staging: Path, counts: dict[str, int], import_module: Path,
+                  fork: bool) -> list[SideJob]:
+    """The two writers of every output (``outputs``), each in a child of its own when ``fork``: the dataset
+    files, VoID and build.json; the OWL files, the import module and the SSSOM mappings."""
+    return [SideJob(lambda: write_graph_files(lines, staging, {"records": counts}), fork),
+            SideJob(lambda: write_ontology_files(lines, staging, read_module(import_module)), fork)]
+
+
+def writers_result(writers: list[SideJob]) -> dict[str, Any]:
+    """build.json's content, the derived-quad count and the hash of every file the writers wrote."""
+    written, ontology = writers[0].result(), writers[1].result()
+    return {**written, "hashes": {**written["hashes"], **ontology["hashes"]}}
+
+
+def cancel(writers: list[SideJob]) -> None:
+    for writer in writers:
+        writer.cancel()

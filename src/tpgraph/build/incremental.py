@@ -34,12 +34,21 @@ from tpgraph.build.loader import DataError, Loader, Location, RecordEntry, data_
 from tpgraph.build.outputs import quad_lines
 from tpgraph.build.quality import violations as quality_rows
 from tpgraph.build.shacl_sparql import split_sparql_constraints, violations as constraint_rows
-from tpgraph.build.units import ONTOLOGY, Unit, context_digest, is_derived, split_by_file
+from tpgraph.build.units import (
+    ONTOLOGY,
+    Row,
+    Unit,
+    context_digest,
+    file_of_record,
+    is_derived,
+    rows_by_file,
+    split_by_file,
+)
 from tpgraph.build.validate import load_shapes
 from tpgraph.catalogue.named_queries import load_catalogue
 from tpgraph.model.iris import record_key_of_graph, record_key_of_node
 from tpgraph.model.namespaces import ID_BASE, ONTOLOGY_GRAPH
-from tpgraph.model.schema import LABEL, PROJECT_SOURCE, RECORD_TYPES
+from tpgraph.model.schema import LABEL, RECORD_TYPES
 from tpgraph.paths import ProjectPaths
 
 MAX_REDONE = 24
@@ -99,7 +108,8 @@ class Incremental:
                      if path not in redo}
             entries = loader.index(known)
             unchanged = {key for key, e in loader.records.items() if e.location.file in redo - edited}
-            affected = {slug for _, slug in (before | unchanged) ^ set(loader.records)}
+            changed_keys = (before | unchanged) ^ set(loader.records)  # records added, removed or retyped
+            affected = {slug for _, slug in changed_keys}
             naming = {path for path, unit in cached.items() if path not in redo and unit.references & affected}
             if not naming:
                 break
@@ -108,27 +118,24 @@ class Incremental:
             return None
         if len(redo) > MAX_REDONE:
             return None
-        if any(rtype == "root" for rtype, _ in (before | unchanged) ^ set(loader.records)) or any(
+        if any(rtype == "root" for rtype, _ in changed_keys) or any(
                 entry.type.name == "root" for entry in loader.records.values() if entry.location.file in redo):
             return None  # the root series is ordered across every root: a full build redoes it
-        if ("source", PROJECT_SOURCE) not in loader.records:
-            loader.problem(Location(loader.display(self.paths.data), 1),
-                           f"data/sources/ must define the source '{PROJECT_SOURCE}' (tpgraph's own definitions)")
+        loader.require_project_source()
         loader.build([(e, d) for e, d in entries if d in redo], link_roots=False)
         if loader.problems:
             raise DataError(loader.problems)
         self.loader, self.redone = loader, redo
 
-        file_of = {f"{t}/{s}": e.location.file for (t, s), e in loader.records.items()}
+        file_of = file_of_record(loader.records)
         asserted = split_by_file(quad_lines(loader.dataset), file_of)
         if asserted is None:
             return None
         units = {path: unit for path, unit in cached.items() if path not in redo}
+        rows = rows_by_file(loader.records)
         for path in sorted(redo):
-            rows = [(e.type.name, e.slug, e.label, e.synonyms, e.location.line)
-                    for e in loader.records.values() if e.location.file == path]
-            units[path] = Unit(path, loader.file_shas[path], rows, frozenset(loader.references.get(path, ())),
-                               sorted(asserted.get(path, [])))
+            units[path] = Unit(path, loader.file_shas[path], rows.get(path, []),
+                               frozenset(loader.references.get(path, ())), sorted(asserted.get(path, [])))
         if context_digest(units.values()) != manifest.context:
             return None
         self.units = units
@@ -149,7 +156,7 @@ class Incremental:
                                           for line in part)])
 
     # -- checks ------------------------------------------------------------------------------------
-    def conforms(self, ontology_lines: list[str]) -> bool:
+    def conforms(self) -> bool:
         """SHACL's node shapes on the redone files, then the SPARQL-based constraints and the quality checks
         on the whole graph: True when nothing is wrong (anything wrong is left to a full build to report)."""
         assert self.loader is not None
@@ -157,7 +164,7 @@ class Incremental:
         if not self._node_shapes_hold(node_shapes):
             return False
         store = ox.Store()
-        text = "\n".join([*ontology_lines, *(line for u in self.units.values() for line in u.asserted)])
+        text = "\n".join([*self.ontology_lines, *(line for u in self.units.values() for line in u.asserted)])
         store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         if any(constraint_rows(store, constraint) for constraint in sparql_constraints):
             return False
@@ -191,7 +198,7 @@ class Incremental:
         if conforms:
             return True
         sh_focus = URIRef("http://www.w3.org/ns/shacl#focusNode")
-        files = {f"{t}/{s}": e.location.file for (t, s), e in self.loader.records.items()}
+        files = file_of_record(self.loader.records)
         for focus in report.objects(None, sh_focus):
             owner = record_key_of_node(str(focus)) or record_key_of_graph(str(focus))
             if owner is None or files.get(owner) in self.redone:
@@ -202,19 +209,15 @@ class Incremental:
     def commit(self) -> None:
         """Store the redone files' units and name this build's units in the manifest."""
         assert self.manifest is not None
-        context = self.manifest.context
-        for path in self.redone:
-            unit = self.units[path]
-            self.cache.write_unit(unit_key(context, path, unit.sha), unit)
-        self.cache.commit(Manifest({path: unit_key(context, path, u.sha) for path, u in sorted(self.units.items())},
-                                   context))
+        self.cache.write_units([self.units[path] for path in self.redone], self.manifest.context)
+        self.cache.commit(Manifest.of(self.units.values(), self.manifest.context))
 
 
 _NO_BODY = CommentedMap()
 """The body of a cached record: never read (a redone file's records are read from the file), never written."""
 
 
-def _entry(row: tuple[str, str, str, tuple[str, ...], int], path: str) -> RecordEntry:
+def _entry(row: Row, path: str) -> RecordEntry:
     """A cached record as the index needs it (its body is read only when its file is redone)."""
     rtype, slug, label, synonyms, line = row
     return RecordEntry(RECORD_TYPES[rtype], slug, label, synonyms, Location(path, line), _NO_BODY)
@@ -223,26 +226,24 @@ def _entry(row: tuple[str, str, str, tuple[str, ...], int], path: str) -> Record
 def full_build_units(lines: set[str], records: dict[tuple[str, str], RecordEntry], references: dict[str, set[str]],
                      file_shas: dict[str, str]) -> tuple[dict[str, Unit], list[str]] | None:
     """A full build's quads as units (every data file read), and the ontology's quads; None if one has no owner."""
-    by_file = split_by_file(lines, {f"{t}/{s}": e.location.file for (t, s), e in records.items()})
+    by_file = split_by_file(lines, file_of_record(records))
     if by_file is None:
         return None
+    rows = rows_by_file(records)
     units = {}
     for path, sha in file_shas.items():
-        rows = [(e.type.name, e.slug, e.label, e.synonyms, e.location.line)
-                for e in records.values() if e.location.file == path]
-        own = by_file.get(path, [])
-        units[path] = Unit(path, sha, rows, frozenset(references.get(path, ())),
-                           sorted(line for line in own if not is_derived(line)),
-                           sorted(line for line in own if is_derived(line)))
+        asserted, derived = [], []
+        for line in sorted(by_file.get(path, [])):
+            (derived if is_derived(line) else asserted).append(line)
+        units[path] = Unit(path, sha, rows.get(path, []), frozenset(references.get(path, ())), asserted, derived)
     return units, sorted(by_file.get(ONTOLOGY, []))
 
 
 def store_full_build(cache: BuildCache, units: dict[str, Unit], ontology_lines: list[str]) -> Manifest:
     """Write a full build's units and the ontology's quads; the manifest to commit once the build validates."""
     context = context_digest(units.values())
-    for path, unit in units.items():
-        cache.write_unit(unit_key(context, path, unit.sha), unit)
+    cache.write_units(units.values(), context)
     cache.write_ontology_quads(ontology_lines)
-    return Manifest({path: unit_key(context, path, u.sha) for path, u in sorted(units.items())}, context)
+    return Manifest.of(units.values(), context)
 
 

@@ -259,6 +259,12 @@ class Loader:
         self.check_unique_names(entries)
         return entries
 
+    def require_project_source(self) -> None:
+        """The index must hold tpgraph's own source, which every core graph cites."""
+        if ("source", PROJECT_SOURCE) not in self.records:
+            self.problem(Location(self.display(self.data_dir), 1),
+                         f"data/sources/ must define the source '{PROJECT_SOURCE}' (tpgraph's own definitions)")
+
     def index_record(self, rtype: RecordType, body: Any, loc: Location) -> RecordEntry | None:
         if not isinstance(body, CommentedMap):
             self.problem(loc, f"each {rtype.name} must be a mapping with at least 'id' and 'label'")
@@ -755,11 +761,7 @@ def load(data_dir: Path, ontology_path: Path) -> LoadedData:
     ontology = load_ontology(ontology_path)
     loader = Loader(data_dir, ontology)
     entries = loader.index()
-    if ("source", PROJECT_SOURCE) not in loader.records:
-        loader.problem(
-            Location(loader.display(data_dir), 1),
-            f"data/sources/ must define the source '{PROJECT_SOURCE}' (tpgraph's own definitions)",
-        )
+    loader.require_project_source()
     loader.build(entries)
     if loader.problems:
         raise DataError(loader.problems)

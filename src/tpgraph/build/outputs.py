@@ -70,17 +70,18 @@ def quad_lines(dataset: Dataset) -> set[str]:
 
 def canonical_nquads(dataset: Dataset) -> str:
     """The dataset as sorted N-Quads with canonical blank-node labels."""
-    return nquads_text(quad_lines(dataset))
+    return "".join(line + "\n" for line in sorted(quad_lines(dataset)))
+
+
+def graph_cut(line: str) -> int:
+    """Where the graph term of a quad line starts (the space before it): the last `` <`` before the final
+    `` .``, so a literal holding `` <`` does not mislead it."""
+    return line.rindex(" <", 0, len(line) - 2)
 
 
 def parse_nquads(nquads: str) -> list[ox.Quad]:
     """Quads in the (sorted) order of the text, so every serialisation of them is deterministic."""
     return list(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-
-
-def nquads_text(lines: Iterable[str]) -> str:
-    """Quad lines as the sorted N-Quads document every output is made from."""
-    return "".join(line + "\n" for line in sorted(set(lines)))
 
 
 def _nt(triple: ox.Triple) -> str:
@@ -104,7 +105,7 @@ class QuadScan:
         self.wanted_by_sssom: list[str] = []
         self.version: list[str] = []  # the vocabulary's owl:versionInfo quad
         for line in lines:
-            cut = line.rindex(" <", 0, len(line) - 2)
+            cut = graph_cut(line)
             graph = line[cut + 1:-2]
             subject, predicate, rest = line.split(" ", 2)
             if predicate in _SSSOM_NEEDS:
@@ -233,14 +234,6 @@ def void_triples(lines: list[str], sizes: Counter[str], build_id: str) -> list[o
     return sorted(triples, key=str)
 
 
-def write_outputs(lines: Iterable[str], out: Path, build_json: dict, module: list[ox.Triple] | None = None) -> dict[str, Any]:
-    """Write every artefact of the build's quad ``lines`` into ``out`` (an empty folder); return build.json."""
-    ordered = sorted(set(lines))
-    written = write_graph_files(ordered, out, build_json)
-    ontology = write_ontology_files(ordered, out, module)
-    return {**written, "hashes": {**written["hashes"], **ontology["hashes"]}}
-
-
 def write_graph_files(ordered: list[str], out: Path, build_json: dict) -> dict[str, Any]:
     """The dataset files (N-Quads, TriG, JSON-LD), VoID and build.json, from the sorted quad lines; build.json's
     content (the build id is the SHA-256 of the N-Quads; ``graphs``, the named graphs filled) and ``derived``
@@ -251,7 +244,7 @@ def write_graph_files(ordered: list[str], out: Path, build_json: dict) -> dict[s
     quads = parse_nquads(nquads)
     ox.serialize(quads, str(out / "tpgraph.trig"), ox.RdfFormat.TRIG, prefixes=PREFIXES)
     ox.serialize(quads, str(out / "tpgraph.jsonld"), ox.RdfFormat.JSON_LD, prefixes=PREFIXES)
-    sizes = Counter(line[line.rindex(" <", 0, len(line) - 2) + 2:-3] for line in ordered)
+    sizes = Counter(line[graph_cut(line) + 2:-3] for line in ordered)
     void_prefixes = {**PREFIXES, "void": str(VOID)}
     ox.serialize(void_triples(ordered, sizes, build_id), str(out / "void.ttl"), ox.RdfFormat.TURTLE,
                  prefixes=void_prefixes)

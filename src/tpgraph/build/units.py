@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from tpgraph.build.loader import RecordEntry
+from tpgraph.build.outputs import graph_cut
 from tpgraph.model.iris import is_derived_graph, record_key_of_graph, record_key_of_node
 from tpgraph.model.namespaces import CONSENSUS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, TP
 
@@ -35,6 +37,10 @@ _CONSENSUS = f"<{CONSENSUS_GRAPH}>"
 _ONTOLOGY = f"<{ONTOLOGY_GRAPH}>"
 
 
+Row = tuple[str, str, str, tuple[str, ...], int]
+"""A record as a unit keeps it: type, slug, label, synonyms, line."""
+
+
 @dataclass
 class Unit:
     """What one data file contributes to a build, and what it depends on.
@@ -45,7 +51,7 @@ class Unit:
 
     path: str
     sha: str
-    entries: list[tuple[str, str, str, tuple[str, ...], int]] = field(default_factory=list)
+    entries: list[Row] = field(default_factory=list)
     references: frozenset[str] = frozenset()
     asserted: list[str] = field(default_factory=list)
     derived: list[str] = field(default_factory=list)
@@ -60,10 +66,24 @@ class Unit:
         return context_lines(self.asserted)
 
 
+def file_of_record(records: Mapping[tuple[str, str], RecordEntry]) -> dict[str, str]:
+    """Each record (``type/slug``) and the data file that defines it."""
+    return {f"{t}/{s}": entry.location.file for (t, s), entry in records.items()}
+
+
+def rows_by_file(records: Mapping[tuple[str, str], RecordEntry]) -> dict[str, list[Row]]:
+    """Each data file's records as units keep them, in index order."""
+    rows: dict[str, list[Row]] = defaultdict(list)
+    for entry in records.values():
+        rows[entry.location.file].append((entry.type.name, entry.slug, entry.label, entry.synonyms,
+                                          entry.location.line))
+    return rows
+
+
 def terms(line: str) -> tuple[str, str, str]:
     """Subject, predicate and graph of an N-Quads line of tpgraph's data (IRIs only in subject and graph)."""
     subject, predicate, _ = line.split(" ", 2)
-    graph = line[line.rindex(" <", 0, len(line) - 2) + 1: -2]
+    graph = line[graph_cut(line) + 1: -2]
     return subject, predicate, graph
 
 

@@ -33,7 +33,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL
 
 from tpgraph.build.dist import build
-from tpgraph.build.outputs import canonical_nquads, parse_nquads
+from tpgraph.build.outputs import parse_nquads, quad_lines
 from tpgraph.build.sssom import SSSOM_FILE
 from tpgraph.model.namespaces import (
     CONSENSUS_GRAPH,
@@ -229,14 +229,14 @@ def copy_build_files(build_dir: Path, out: Path) -> list[str]:
 def comparable_lines(trig_path: Path) -> set[str]:
     """A released TriG as canonical N-Quads lines, without its version header (it changes every release).
 
-    Canonical (``canonical_nquads``) so that blank nodes get the same labels in both releases whatever the
+    Canonical (``quad_lines``) so that blank nodes get the same labels in both releases whatever the
     parser calls them.
     """
     dataset = Dataset()
     dataset.parse(trig_path, format="trig")
     for predicate in (OWL.versionIRI, OWL.versionInfo):
         dataset.remove((URIRef(VOCAB_IRI), predicate, None, dataset.graph(ONTOLOGY_GRAPH)))
-    return set(canonical_nquads(dataset).splitlines())
+    return quad_lines(dataset)
 
 
 def quad_count(trig_path: Path) -> int:
